@@ -1,0 +1,84 @@
+"""Load labkit's data files (policies, scenarios) and fill their placeholders.
+
+The files live in the repository's ``data/`` folder; ``labkit/_data`` links to it so that
+``importlib.resources`` finds them both in a checkout and in an installed wheel.
+Placeholders are ``{{name}}`` tokens such as ``{{account_id}}``; every token in a file must be
+given a value, so a forgotten placeholder fails loudly instead of reaching a policy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
+
+
+class MissingPlaceholder(KeyError):
+    """A data file uses a ``{{name}}`` that the caller did not supply."""
+
+
+def data_root() -> Traversable:
+    """The folder holding ``policies/`` and ``scenarios/``."""
+    return resources.files("labkit").joinpath("_data")
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """Replace every ``{{name}}`` in ``text`` with ``values[name]``."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            raise MissingPlaceholder(
+                f"placeholder {{{{{name}}}}} has no value; pass {name}=... (have: {sorted(values)})"
+            )
+        return str(values[name])
+
+    return _PLACEHOLDER.sub(substitute, text)
+
+
+def placeholders(text: str) -> set[str]:
+    """The placeholder names used in ``text``."""
+    return {m.group(1) for m in _PLACEHOLDER.finditer(text)}
+
+
+def _read(folder: str, name: str) -> str:
+    path = data_root().joinpath(folder, f"{name}.json")
+    if not path.is_file():
+        known = ", ".join(list_names(folder)) or "none"
+        raise FileNotFoundError(
+            f"no {folder[:-1]} named {name!r} in data/{folder}/ (known: {known})"
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def list_names(folder: str) -> list[str]:
+    """Names (file stems) of the JSON files in ``data/<folder>/``."""
+    root = data_root().joinpath(folder)
+    if not root.is_dir():
+        return []
+    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".json"))
+
+
+def policy_text(name: str, **values: str) -> str:
+    """The text of ``data/policies/<name>.json`` with its placeholders filled."""
+    return fill(_read("policies", name), values)
+
+
+def policy_names() -> list[str]:
+    """Every policy template shipped in ``data/policies``."""
+    return list_names("policies")
+
+
+def scenario(name: str) -> dict[str, Any]:
+    """The scenario ``data/scenarios/<name>.json`` as a dict (placeholders are not used there)."""
+    return json.loads(_read("scenarios", name))
+
+
+def scenario_names() -> list[str]:
+    """Every scenario shipped in ``data/scenarios``."""
+    return list_names("scenarios")
