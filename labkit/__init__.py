@@ -1,5 +1,36 @@
-"""labkit: a hands-on lab on VPC interface endpoint policies for CloudWatch Logs and EventBridge."""
+"""labkit: a hands-on lab on VPC interface endpoint policies for CloudWatch Logs and EventBridge.
+
+``labkit.start()`` starts a lab (see :mod:`labkit.lab`); ``labkit.cleanup(run_id)`` deletes what a
+real-AWS run created; ``labkit.setup_check()`` checks this machine. They are imported on first use,
+so ``import labkit`` stays cheap.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
+
+_LAZY = {
+    "start": ("labkit.lab", "start"),
+    "stop": ("labkit.lab", "stop"),
+    "Lab": ("labkit.lab", "Lab"),
+    "LabError": ("labkit.lab", "LabError"),
+    "cleanup": ("labkit.aws.cleanup_api", "cleanup"),
+    "setup_check": ("labkit.setup_check", "setup_check"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'labkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

@@ -1,0 +1,172 @@
+"""Interface endpoints through the EC2 API, as an administrator would use it (any backend)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import botocore.exceptions
+import pandas as pd
+
+from labkit.aws.tags import RUN_ID_TAG
+from labkit.lab.backend import NetworkFacts
+from labkit.lab.errors import LabError, PolicyRejected
+
+GONE_STATES = ("deleted", "deleting", "rejected", "failed", "expired")
+
+
+def service_name(region: str, service: str) -> str:
+    """``com.amazonaws.<region>.<service>``."""
+    return f"com.amazonaws.{region}.{service}"
+
+
+def find(ec2: Any, vpc_id: str, name: str) -> dict[str, Any] | None:
+    """The live endpoint for service ``name`` in the VPC, or None."""
+    found = ec2.describe_vpc_endpoints(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc_id]},
+            {"Name": "service-name", "Values": [name]},
+        ]
+    )["VpcEndpoints"]
+    live = [e for e in found if e.get("State", "").lower() not in GONE_STATES]
+    return live[0] if live else None
+
+
+def require(ec2: Any, vpc_id: str, name: str) -> dict[str, Any]:
+    """Like :func:`find`, but a clear error when there is none."""
+    endpoint = find(ec2, vpc_id, name)
+    if endpoint is None:
+        short = name.rsplit(".", 1)[-1]
+        raise LabError(
+            f"there is no {name} endpoint in {vpc_id} yet",
+            f"create it first: lab.create_endpoint({short!r})",
+        )
+    return endpoint
+
+
+def create(
+    ec2: Any,
+    network: NetworkFacts,
+    name: str,
+    *,
+    policy_text: str | None,
+    private_dns: bool,
+    run_id: str,
+) -> dict[str, Any]:
+    """CreateVpcEndpoint (Interface) in every lab subnet, tagged with the run ID."""
+    params: dict[str, Any] = {
+        "VpcEndpointType": "Interface",
+        "VpcId": network.vpc_id,
+        "ServiceName": name,
+        "SubnetIds": [s.subnet_id for s in network.subnets],
+        "PrivateDnsEnabled": private_dns,
+        "TagSpecifications": [
+            {
+                "ResourceType": "vpc-endpoint",
+                "Tags": [{"Key": RUN_ID_TAG, "Value": run_id}, {"Key": "Name", "Value": name}],
+            }
+        ],
+    }
+    if network.endpoint_security_groups:
+        params["SecurityGroupIds"] = list(network.endpoint_security_groups)
+    if policy_text is not None:
+        params["PolicyDocument"] = policy_text
+    try:
+        return ec2.create_vpc_endpoint(**params)["VpcEndpoint"]
+    except botocore.exceptions.ClientError as exc:
+        raise _refused(exc, "CreateVpcEndpoint") from None
+
+
+def modify(ec2: Any, endpoint_id: str, **changes: Any) -> None:
+    """ModifyVpcEndpoint; an AWS error becomes a LabError (the endpoint is left unchanged)."""
+    try:
+        ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, **changes)
+    except botocore.exceptions.ClientError as exc:
+        raise _refused(exc, "ModifyVpcEndpoint") from None
+
+
+def delete(ec2: Any, endpoint_id: str) -> None:
+    """DeleteVpcEndpoints for one endpoint; per-item failures become a LabError."""
+    result = ec2.delete_vpc_endpoints(VpcEndpointIds=[endpoint_id])
+    for failure in result.get("Unsuccessful", []):
+        error = failure.get("Error", {})
+        raise LabError(f"{error.get('Code')}: {error.get('Message')}", "see the message above")
+
+
+def wait_available(ec2: Any, endpoint_id: str, timeout: float = 600.0) -> list[str]:
+    """Poll until the endpoint is ``available``; returns the states seen, in order."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    delay = 0.05
+    while True:
+        state = describe(ec2, endpoint_id).get("State", "")
+        if not seen or seen[-1] != state:
+            seen.append(state)
+        if state.lower() == "available":
+            return seen
+        if state.lower() in GONE_STATES or time.monotonic() > deadline:
+            raise LabError(
+                f"endpoint {endpoint_id} is {state!r}, not available (states seen: {seen})",
+                "delete it (lab.delete_endpoint(...)) and create it again",
+            )
+        time.sleep(delay)
+        delay = min(delay * 2, 5.0)
+
+
+def describe(ec2: Any, endpoint_id: str) -> dict[str, Any]:
+    """DescribeVpcEndpoints for one ID."""
+    found = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"]
+    return found[0]
+
+
+def summary(endpoint: Mapping[str, Any]) -> pd.DataFrame:
+    """One endpoint as a two-column table (field, value)."""
+    rows = [
+        ("VpcEndpointId", endpoint.get("VpcEndpointId")),
+        ("ServiceName", endpoint.get("ServiceName")),
+        ("VpcEndpointType", endpoint.get("VpcEndpointType")),
+        ("State", endpoint.get("State")),
+        ("VpcId", endpoint.get("VpcId")),
+        ("SubnetIds", ", ".join(endpoint.get("SubnetIds", []))),
+        ("NetworkInterfaceIds", ", ".join(endpoint.get("NetworkInterfaceIds", []))),
+        ("Groups", ", ".join(g.get("GroupId", "") for g in endpoint.get("Groups", []))),
+        ("PrivateDnsEnabled", endpoint.get("PrivateDnsEnabled")),
+    ]
+    return pd.DataFrame(rows, columns=["field", "value"])
+
+
+def enis(ec2: Any, endpoint: Mapping[str, Any]) -> pd.DataFrame:
+    """The endpoint's network interfaces as DescribeNetworkInterfaces reports them."""
+    ids = list(endpoint.get("NetworkInterfaceIds", []))
+    columns = [
+        "NetworkInterfaceId",
+        "SubnetId",
+        "AvailabilityZone",
+        "PrivateIpAddress",
+        "InterfaceType",
+        "RequesterManaged",
+        "Description",
+    ]
+    if not ids:
+        return pd.DataFrame(columns=columns)
+    found = ec2.describe_network_interfaces(NetworkInterfaceIds=ids)["NetworkInterfaces"]
+    rows = [[eni.get(c) for c in columns] for eni in found]
+    return pd.DataFrame(rows, columns=columns).sort_values("AvailabilityZone", ignore_index=True)
+
+
+def dns_entries(endpoint: Mapping[str, Any]) -> pd.DataFrame:
+    """The endpoint's DnsEntries (endpoint-specific, zonal, and the private DNS name)."""
+    rows = [(e.get("DnsName"), e.get("HostedZoneId")) for e in endpoint.get("DnsEntries", [])]
+    return pd.DataFrame(rows, columns=["DnsName", "HostedZoneId"])
+
+
+def _refused(exc: botocore.exceptions.ClientError, operation: str) -> LabError:
+    error = exc.response.get("Error", {})
+    code, message = error.get("Code", ""), error.get("Message", "")
+    if code in ("InvalidPolicyDocument", "MalformedPolicyDocument"):
+        return PolicyRejected(
+            f"{operation} refused the policy: {code}: {message}",
+            "correct the document at the position given; the endpoint keeps its previous policy",
+        )
+    return LabError(f"{operation} failed: {code}: {message}", "see AWS's message above")

@@ -1,0 +1,385 @@
+"""``Lab``: the one object notebooks use. Backend-neutral; every call goes through real AWS APIs.
+
+The same methods work on the local lab and on real AWS: endpoints are created and changed through
+the EC2 API, policies read through IAM, probes are real Logs/Events calls. What differs (where the
+decision comes from, who "the instance" is) lives in the backend.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from labkit import data
+from labkit.lab import endpoints as ep
+from labkit.lab import kernel_env
+from labkit.lab.backend import Backend
+from labkit.lab.calls import CallContext, calls_named
+from labkit.lab.dns import DigResult, dig
+from labkit.lab.errors import LabError, PolicyRejected
+from labkit.lab.policies import placeholder_values, policy_source
+from labkit.lab.pricing import EndpointCost, endpoint_cost
+from labkit.probe import Call, run_calls
+from labkit.redact import Redactor
+
+
+class Lab:
+    """A running lab. Create it with :func:`labkit.start`."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        scenario: str = "walkthrough",
+        profile: str = "self-paced",
+        redact: bool = False,
+    ) -> None:
+        self.backend = backend
+        self.scenario = scenario
+        self.profile = profile
+        self.redactor = Redactor(redact)
+        self.history: list[pd.DataFrame] = []
+        self._saved_env: kernel_env.SavedEnv | None = None
+        self._stopped = False
+
+    # -- who and where ----------------------------------------------------------------------
+    @property
+    def region(self) -> str:
+        return self.backend.info.region
+
+    @property
+    def account_id(self) -> str:
+        return self.backend.info.account_id
+
+    @property
+    def run_id(self) -> str:
+        return self.backend.info.run_id
+
+    @property
+    def identity(self) -> str:
+        """The ARN probes run as by default (the instance's role session locally)."""
+        return self.backend.info.identities["instance"].arn
+
+    def banner(self) -> str:
+        """Backend, Region, identity and run ID, as printed by ``labkit.start``."""
+        info = self.backend.info
+        lines = [
+            f"backend   {info.backend}"
+            + (f"  (scenario {self.scenario})" if info.scenario else ""),
+            f"region    {info.region}",
+            f"account   {info.account_id}",
+        ]
+        lines += [f"{who:<9} {ident.arn}" for who, ident in info.identities.items()]
+        lines.append(f"run id    {info.run_id}")
+        if self.redactor.enabled:
+            lines.append("redaction on: account and instance IDs are shown as X")
+        return self.redactor.text("\n".join(lines))
+
+    def __repr__(self) -> str:
+        state = "stopped" if self._stopped else "running"
+        return f"<Lab {state}\n{self.banner()}>"
+
+    def confirm(self, account_id: str) -> None:
+        """Real AWS only: allow this run to create tagged resources (type the account ID)."""
+        confirm = getattr(self.backend, "confirm", None)
+        if confirm is None:
+            print("the local lab needs no confirmation: it never touches AWS")
+            return
+        confirm(account_id)
+        print(self.redactor.text(f"confirmed for account {account_id} in {self.region}"))
+
+    def show(self, value: Any) -> Any:
+        """``value`` with account and instance IDs masked when redaction is on."""
+        return self.redactor(value)
+
+    # -- environment ------------------------------------------------------------------------
+    def env(self, who: str = "instance") -> dict[str, str]:
+        """Variables that send ``aws``, ``dig`` and boto3 in this kernel to the lab."""
+        return self.backend.env(who)
+
+    def use_in_kernel(self, who: str = "instance") -> None:
+        """Point this kernel's environment (and so ``!aws``, ``!dig``) at the lab as ``who``."""
+        if self._saved_env is not None:
+            kernel_env.restore(self._saved_env)
+        local = self.backend.info.backend == "local"
+        self._saved_env = kernel_env.apply(self.env(who), clear_other_aws=local)
+
+    def client(self, service: str, who: str = "instance") -> Any:
+        """A botocore client as ``who`` (instance, admin, other-account)."""
+        return self.backend.client(service, who)
+
+    # -- the VPC and its endpoints ----------------------------------------------------------
+    def network(self) -> pd.DataFrame:
+        """The VPC's subnets (ID, AZ, CIDR) as the lab sees them."""
+        facts = self.backend.network()
+        rows = [
+            (facts.vpc_id, facts.vpc_cidr, s.subnet_id, s.availability_zone, s.cidr)
+            for s in facts.subnets
+        ]
+        frame = pd.DataFrame(rows, columns=["vpc", "vpc_cidr", "subnet", "az", "subnet_cidr"])
+        return self.show(frame)
+
+    def _ec2(self) -> Any:
+        return self.backend.client("ec2", "admin")
+
+    def _service_name(self, service: str) -> str:
+        return ep.service_name(self.region, service)
+
+    def endpoint(self, service: str = "logs") -> dict[str, Any] | None:
+        """DescribeVpcEndpoints' record of the ``service`` endpoint (None if there is none)."""
+        found = ep.find(self._ec2(), self.backend.network().vpc_id, self._service_name(service))
+        return self.show(found) if found else None
+
+    def _endpoint_id(self, service: str) -> str:
+        endpoint = ep.require(
+            self._ec2(), self.backend.network().vpc_id, self._service_name(service)
+        )
+        return endpoint["VpcEndpointId"]
+
+    def create_endpoint(
+        self,
+        service: str = "logs",
+        policy: str | Mapping[str, Any] | None = None,
+        private_dns: bool = True,
+        wait: bool = True,
+    ) -> pd.DataFrame:
+        """Create the ``service`` interface endpoint in every subnet, through the EC2 API.
+
+        ``policy``: a template name (``"walkthrough"``), a dict or JSON text; None attaches AWS's
+        default full-access policy. With ``wait`` it polls until ``available``.
+        """
+        self.backend.require_write(f"create a {service} endpoint")
+        text = None if policy is None else self._checked_policy_text(policy)
+        if hasattr(self.backend, "endpoint_security_group"):
+            self.backend.endpoint_security_group()
+        created = ep.create(
+            self._ec2(),
+            self.backend.network(),
+            self._service_name(service),
+            policy_text=text,
+            private_dns=private_dns,
+            run_id=self.run_id,
+        )
+        self.lifecycle = [created.get("State", "")]
+        if wait:
+            seen = ep.wait_available(self._ec2(), created["VpcEndpointId"])
+            self.lifecycle += [s for s in seen if s != self.lifecycle[-1]]
+        current = ep.describe(self._ec2(), created["VpcEndpointId"])
+        return self.show(ep.summary(current))
+
+    def enis(self, service: str = "logs") -> pd.DataFrame:
+        """The endpoint's network interfaces: one per subnet, each with a private address."""
+        endpoint = ep.require(
+            self._ec2(), self.backend.network().vpc_id, self._service_name(service)
+        )
+        return self.show(ep.enis(self._ec2(), endpoint))
+
+    def dns_entries(self, service: str = "logs") -> pd.DataFrame:
+        """The endpoint's DNS names, as DescribeVpcEndpoints lists them."""
+        endpoint = ep.require(
+            self._ec2(), self.backend.network().vpc_id, self._service_name(service)
+        )
+        return self.show(ep.dns_entries(endpoint))
+
+    def cost(self, service: str = "logs") -> EndpointCost:
+        """What this endpoint would cost per hour on AWS (per AZ-hour, all its subnets)."""
+        endpoint = ep.require(
+            self._ec2(), self.backend.network().vpc_id, self._service_name(service)
+        )
+        return endpoint_cost(self.region, len(endpoint.get("SubnetIds", [])))
+
+    def set_private_dns(self, service: str, enabled: bool) -> None:
+        """Turn the endpoint's private DNS on or off (ModifyVpcEndpoint)."""
+        self.backend.require_write(f"change private DNS of the {service} endpoint")
+        ep.modify(self._ec2(), self._endpoint_id(service), PrivateDnsEnabled=enabled)
+
+    def delete_endpoint(self, service: str = "logs") -> None:
+        """Delete the ``service`` endpoint (DeleteVpcEndpoints)."""
+        self.backend.require_write(f"delete the {service} endpoint")
+        ep.delete(self._ec2(), self._endpoint_id(service))
+
+    # -- policies ---------------------------------------------------------------------------
+    def policy_values(self) -> dict[str, str]:
+        """Values for the placeholders of data/policies templates in this lab."""
+        facts = self.backend.network()
+        other = facts.other_accounts[0] if facts.other_accounts else None
+        return placeholder_values(self.region, self.account_id, facts.org_id, other)
+
+    def policy_text(self, policy: str | Mapping[str, Any]) -> str:
+        """The text of ``policy`` (template name filled for this lab, dict, or JSON as given)."""
+        return policy_source(policy, self.policy_values())
+
+    def _checked_policy_text(self, policy: str | Mapping[str, Any]) -> str:
+        from labkit.policy import check_policy
+
+        text = self.policy_text(policy)
+        errors = [f for f in check_policy(text, kind="vpc-endpoint") if f.severity == "error"]
+        if errors:
+            first = errors[0]
+            where = f"line {first.line}, column {first.column}" if first.line else "the document"
+            raise PolicyRejected(
+                f"the endpoint policy is not valid at {where}: {first.message}",
+                "correct it and apply again; the endpoint keeps the policy it has",
+                errors,
+            )
+        return text
+
+    def policy(self, service: str = "logs") -> str:
+        """The endpoint policy in force, read back with DescribeVpcEndpoints."""
+        endpoint = ep.require(
+            self._ec2(), self.backend.network().vpc_id, self._service_name(service)
+        )
+        return self.show(endpoint.get("PolicyDocument", ""))
+
+    def set_policy(self, policy: str | Mapping[str, Any], service: str = "logs") -> str:
+        """Apply an endpoint policy through ModifyVpcEndpoint; returns the text in force.
+
+        Invalid input raises :class:`PolicyRejected` (line and column) and changes nothing.
+        """
+        self.backend.require_write(f"change the {service} endpoint policy")
+        endpoint_id = self._endpoint_id(service)
+        text = self._checked_policy_text(policy)
+        ep.modify(self._ec2(), endpoint_id, PolicyDocument=text)
+        return self.policy(service)
+
+    def reset_policy(self, service: str = "logs") -> str:
+        """Back to AWS's default full-access policy (sent as a document; see fidelity notes)."""
+        return self.set_policy("full-access", service)
+
+    def identity_policies(self, role: str | None = None) -> dict[str, str]:
+        """The instance role's inline and attached policies, read through IAM as the admin."""
+        from labkit.lab.iam import role_policies
+
+        role_name = role or self.backend.info.identities["instance"].arn.split("/")[1]
+        return self.show(role_policies(self.backend.client("iam", "admin"), role_name))
+
+    # -- DNS ---------------------------------------------------------------------------------
+    def dig(self, name: str | None = None, view: str = "vpc") -> DigResult:
+        """Resolve ``name`` (default ``logs.<region>.amazonaws.com``) from ``view``.
+
+        ``view="vpc"``: the VPC resolver, as on the instance; ``"public"``: outside the VPC.
+        """
+        if view not in ("vpc", "public"):
+            raise ValueError("view must be 'vpc' (on the instance) or 'public' (outside the VPC)")
+        name = name or f"logs.{self.region}.amazonaws.com"
+        return self.show(dig(name, self.backend.dns_server(view), view))
+
+    # -- probes ------------------------------------------------------------------------------
+    def call_context(self) -> CallContext:
+        """Names (log groups, buses, other accounts) the probe sets use."""
+        return CallContext.from_scenario(data.scenario(self.scenario), self.region, self.account_id)
+
+    def calls(self, name: str) -> list[Call]:
+        """The probe set ``name`` (walkthrough, memo, matrix, exfiltration, events)."""
+        return calls_named(name, self.call_context())
+
+    def probe(self, calls: str | Call | Iterable[Call] = "walkthrough") -> pd.DataFrame:
+        """Make the calls for real and return one row per call (see ``labkit.probe``)."""
+        selected = self._select(calls)
+        self.backend.require_write("make probe calls (they write log events)")
+        frame = run_calls(self.backend, selected)
+        self.history.append(frame)
+        return self.show(frame)
+
+    def _select(self, calls: str | Call | Iterable[Call]) -> list[Call]:
+        if isinstance(calls, str):
+            return self.calls(calls)
+        if isinstance(calls, Call):
+            return [calls]
+        return list(calls)
+
+    def raw(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The unredacted run that produced ``frame`` (matched on request IDs)."""
+        ids = list(frame["request_id"])
+        for run in reversed(self.history):
+            if list(run["request_id"]) == ids:
+                return run
+        return frame
+
+    def decision(self, request_id: str) -> Mapping[str, Any] | None:
+        """The decision-log record of one request (local backend; None on real AWS)."""
+        return self.backend.decision(request_id)
+
+    def explain(self, frame: pd.DataFrame, row: int = 0) -> Any:
+        """Why row ``row`` of a probe result was decided as it was (policy engine explanation)."""
+        from labkit.lab.explain import explain_row
+
+        return self.show(explain_row(self, self.raw(frame), row))
+
+    def messages(self, frame: pd.DataFrame, row: int = 0) -> dict[str, str | None]:
+        """The AccessDenied text of a row in each message style (today, 2019, 2026)."""
+        from labkit.lab.explain import messages_for_row
+
+        return self.show(messages_for_row(self, self.raw(frame), row))
+
+    def explain_message(self, text: str, **what_if: Any) -> Any:
+        """Parse a pasted AccessDenied message and explain it against the live policies.
+
+        ``what_if``: ``endpoint_policy=...`` / ``identity_policy=...`` to try another policy
+        without applying it.
+        """
+        from labkit.lab.explain import explain_message
+
+        return self.show(explain_message(self, text, **what_if))
+
+    # -- display -----------------------------------------------------------------------------
+    def results(self, frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> Any:
+        """``frame`` as a styled table (words, symbols, colours), with a diff to ``previous``."""
+        from labkit.ui.results import style_results
+
+        return style_results(self.show(frame), None if previous is None else self.show(previous))
+
+    def diagram(self) -> Any:
+        """An SVG of the lab drawn from its live state, with the last results on the paths."""
+        from labkit.ui.diagram import lab_diagram
+
+        return lab_diagram(self)
+
+    def editor(self, service: str = "logs", calls: str | Sequence[Call] = "walkthrough") -> Any:
+        """The policy editor widget over this lab (apply & rerun goes through the EC2 API)."""
+        from labkit.ui.editor import PolicyEditor
+
+        return PolicyEditor(self, service=service, calls=calls)
+
+    def playground(self, service: str = "logs", calls: str | Sequence[Call] = "matrix") -> Any:
+        """Editor, results and diagram together (notebook 05)."""
+        from labkit.ui.playground import Playground
+
+        return Playground(self, service=service, calls=calls)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def cleanup(self, run_id: str | None = None) -> Any:
+        """Delete what this run created (found by its ``labkit:run-id`` tag) and report."""
+        from labkit.aws.cleanup import cleanup
+
+        self.backend.require_write("delete resources")
+        return cleanup(run_id or self.run_id, lambda s: self.backend.client(s, "admin"))
+
+    def stop(self) -> None:
+        """Stop the lab and restore the kernel's environment. Safe to call twice."""
+        if self._saved_env is not None:
+            kernel_env.restore(self._saved_env)
+            self._saved_env = None
+        if not self._stopped:
+            self.backend.stop()
+            self._stopped = True
+
+    def __enter__(self) -> Lab:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def pretty_json(text: str) -> str:
+    """Policy text re-indented for display (returned as given if it is not JSON)."""
+    try:
+        return json.dumps(json.loads(text), indent=2)
+    except ValueError:
+        return text
+
+
+__all__ = ["Lab", "LabError", "PolicyRejected", "pretty_json"]

@@ -1,0 +1,113 @@
+"""``labkit.start()``: the one setup cell. Picks the backend, starts the lab, says who and where."""
+
+from __future__ import annotations
+
+import atexit
+import os
+from typing import Any, Literal
+
+from labkit.lab.errors import LabError
+from labkit.lab.facade import Lab
+
+BACKENDS = ("local", "aws")
+PROFILES = ("self-paced", "workshop")
+Profile = Literal["self-paced", "workshop"]
+
+_current: Lab | None = None
+
+
+def choose_backend(backend: str | None) -> str:
+    """The argument, else ``$LABKIT_BACKEND``, else ``local``; anything else is an error."""
+    chosen = (backend or os.environ.get("LABKIT_BACKEND") or "local").strip().lower()
+    if chosen not in BACKENDS:
+        source = "backend=" if backend else "$LABKIT_BACKEND="
+        raise LabError(
+            f"unknown backend {source}{chosen!r}",
+            "use 'local' (offline, the default) or 'aws' (real AWS, asks for confirmation)",
+        )
+    return chosen
+
+
+def choose_profile(profile: str | None) -> str:
+    """The argument, else ``$LABKIT_PROFILE``, else ``self-paced``."""
+    chosen = (profile or os.environ.get("LABKIT_PROFILE") or "self-paced").strip().lower()
+    if chosen not in PROFILES:
+        raise LabError(f"unknown profile {chosen!r}", "use 'self-paced' or 'workshop'")
+    return chosen
+
+
+def start(
+    backend: str | None = None,
+    *,
+    scenario: str = "walkthrough",
+    profile: Profile | None = None,
+    redact: bool | None = None,
+    message_style: str = "current",
+    confirm: str | None = None,
+    region: str | None = None,
+    aws_profile: str | None = None,
+    vpc_id: str | None = None,
+    quiet: bool = False,
+) -> Lab:
+    """Start a lab and point this kernel at it; prints backend, Region and identity.
+
+    ``backend``: ``"local"`` (default; offline) or ``"aws"`` (explicit opt-in; read-only until
+    ``confirm="<account id>"`` or ``lab.confirm(...)``). ``profile="workshop"`` turns redaction of
+    account and instance IDs on (``redact=`` overrides). A lab started earlier in this kernel is
+    stopped first, so ``!aws`` and ``!dig`` always go to the newest one.
+    """
+    global _current
+    chosen = choose_backend(backend)
+    chosen_profile = choose_profile(profile)
+    masked = (chosen_profile == "workshop") if redact is None else bool(redact)
+    if _current is not None:
+        _current.stop()
+        _current = None
+    backend_impl = _start_backend(
+        chosen, scenario, message_style, region=region, aws_profile=aws_profile, vpc_id=vpc_id
+    )
+    lab = Lab(backend_impl, scenario=scenario, profile=chosen_profile, redact=masked)
+    if chosen == "aws" and confirm is not None:
+        backend_impl.confirm(confirm)
+    lab.use_in_kernel("instance")
+    _current = lab
+    if not quiet:
+        print(lab.banner())
+        if chosen == "aws" and not backend_impl.confirmed:
+            print("\nread-only until you confirm. The plan:\n" + lab.show(str(backend_impl.plan())))
+            print("\nTo go ahead: lab.confirm('<the account id above>')")
+    return lab
+
+
+def _start_backend(chosen: str, scenario: str, message_style: str, **aws_options: Any) -> Any:
+    if chosen == "aws":
+        from labkit.aws.backend import AwsBackend
+        from labkit.aws.session import AwsConnectionError
+
+        try:
+            return AwsBackend(
+                profile=aws_options.get("aws_profile"),
+                region=aws_options.get("region"),
+                vpc_id=aws_options.get("vpc_id"),
+            )
+        except AwsConnectionError as exc:
+            raise LabError("could not connect to AWS", str(exc)) from None
+    from labkit.lab.local_backend import LocalBackend
+
+    return LocalBackend.start(scenario, message_style=message_style)
+
+
+def current() -> Lab | None:
+    """The lab ``start`` returned last in this process (None after it stopped)."""
+    return _current
+
+
+def stop() -> None:
+    """Stop the current lab, if any, and restore the kernel's environment."""
+    global _current
+    if _current is not None:
+        _current.stop()
+        _current = None
+
+
+atexit.register(stop)
