@@ -66,8 +66,10 @@ class LabState:
         *,
         mint_instance_session: Callable[[], str],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        moto_url: str = "",
     ) -> None:
         self.seeded = seeded
+        self.moto_url = moto_url  # where the data plane forwards allowed calls
         self.region = seeded.region
         self.account_id = seeded.account_id
         self._mint_instance_session = mint_instance_session
