@@ -255,6 +255,20 @@ def _fix_endpoint_eni_groups(backend: Any, endpoint: Any, eni: Any) -> None:
     eni._group_set = [g for g in groups if g is not None]
 
 
+def endpoint_service_exists(account_id: str, region: str, service_name: str) -> bool:
+    """Whether moto's endpoint-service catalogue lists ``service_name`` (first call ≈ 0.8 s)."""
+    from moto.ec2.models.vpcs import VPCBackend
+
+    services = VPCBackend._collect_default_endpoint_services(account_id, region)
+    return any(s.get("ServiceName") == service_name for s in services)
+
+
+def delete_endpoints(account_id: str, region: str, vpce_ids: Iterable[str]) -> None:
+    """Delete endpoints (and their ENIs) that are known to exist."""
+    with _lock:
+        _ec2(account_id, region).delete_vpc_endpoints(vpce_ids=list(vpce_ids))
+
+
 def reset_endpoint_policy(account_id: str, region: str, vpce_id: str) -> None:
     """ModifyVpcEndpoint ``ResetPolicy``: moto ignores it, so the lab applies it here."""
     with _lock:
@@ -623,3 +637,63 @@ def session_policy(access_key_id: str) -> PolicySource | None:
                 return None
             return PolicySource("session", session.session_name, _as_text(session.policy))
     return None
+
+
+# --------------------------------------------------------------------------- reads: resources
+
+
+def _arn_parts(arn: str) -> tuple[str, str, str, str] | None:
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return None
+    return parts[2], parts[3], parts[4], parts[5]
+
+
+def resource_policy(arn: str) -> str | None:
+    """The resource policy that IAM principals meet on ``arn`` (EventBridge bus policies).
+
+    CloudWatch Logs resource policies apply to AWS service principals only (aws-fidelity §1.9),
+    so Logs resources have none here.
+    """
+    parts = _arn_parts(arn)
+    if parts is None or parts[0] != "events" or not parts[3].startswith("event-bus/"):
+        return None
+    from moto.events.models import events_backends
+
+    _, region, account, resource = parts
+    if account not in _known_accounts(events_backends):
+        return None
+    bus = events_backends[account][region].event_buses.get(resource.split("/", 1)[1])
+    return None if bus is None else bus.policy
+
+
+def resource_tags(arn: str) -> dict[str, str]:
+    """Tags on a log group (any of its ARNs) or an event bus; {} when none or unknown."""
+    parts = _arn_parts(arn)
+    if parts is None:
+        return {}
+    service, region, account, resource = parts
+    if service == "logs" and resource.startswith("log-group:"):
+        from moto.logs.models import logs_backends
+
+        if account not in _known_accounts(logs_backends):
+            return {}
+        backend = logs_backends[account][region]
+        name = resource.split(":")[1]
+        group = backend.groups.get(name)
+        if group is None:
+            return {}
+        return dict(backend.tagger.get_tag_dict_for_resource(group.arn.removesuffix(":*")))
+    if service == "events" and resource.startswith("event-bus/"):
+        from moto.events.models import events_backends
+
+        if account not in _known_accounts(events_backends):
+            return {}
+        backend = events_backends[account][region]
+        bus = backend.event_buses.get(resource.split("/", 1)[1])
+        if bus is None:
+            return {}
+        return {
+            t["Key"]: t["Value"] for t in backend.tagger.list_tags_for_resource(bus.arn)["Tags"]
+        }
+    return {}

@@ -120,6 +120,14 @@ class LabState:
         """The permissions boundary of the caller's user or role, where one is set."""
         return moto_adapter.permission_boundary(_principal_arn_of(caller))
 
+    def resource_policy(self, arn: str) -> str | None:
+        """The resource-based policy IAM principals meet on ``arn`` (event-bus policies)."""
+        return moto_adapter.resource_policy(arn)
+
+    def resource_tags(self, arn: str) -> dict[str, str]:
+        """Tags of the resource ``arn`` names (log group or event bus)."""
+        return moto_adapter.resource_tags(arn)
+
     def org_id_of(self, account_id: str) -> str | None:
         """The organization an account belongs to, per the scenario."""
         return self.seeded.org_ids().get(account_id)
