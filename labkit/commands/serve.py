@@ -1,0 +1,96 @@
+"""``labkit serve``: run a local lab in the foreground until Ctrl-C / SIGTERM.
+
+With ``--env-file PATH`` it writes, once the lab is ready, the ``export`` lines that make the
+AWS CLI, boto3 and plain ``dig`` in another shell behave as on the lab's instance
+(``source PATH``). On stop every port is freed and PATH is removed, so a stale file cannot
+point a shell at a dead lab.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from labkit import data
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``serve`` subcommand."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="run a local lab in the foreground (Ctrl-C stops it)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--scenario",
+        default="walkthrough",
+        choices=data.scenario_names(),
+        help="which scenario to seed (default: walkthrough)",
+    )
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        metavar="PATH",
+        help="write the lab's shell environment here once ready (mode 0600; removed on stop)",
+    )
+    parser.add_argument(
+        "--message-style",
+        default="current",
+        choices=("current", "2019", "2026"),
+        help="AccessDenied wording: today's (default), the 2019 memo's, or with policy ARNs",
+    )
+    parser.add_argument(
+        "--network-timeout",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="how long a blocked connection takes to time out (default 2.0)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the lab, write the env file, wait for a signal, stop, clean up."""
+    from labkit.local import moto_adapter
+
+    moto_adapter.prepare_environment()
+    from labkit.local.envfile import instance_env, render_shell, write_private
+    from labkit.local.server import LabServer
+
+    lab = LabServer(
+        args.scenario, message_style=args.message_style, network_timeout=args.network_timeout
+    )
+    previous = {
+        signum: signal.signal(signum, lambda *_: lab.stopped.set())
+        for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+    env_file: Path | None = args.env_file
+    try:
+        try:
+            info = lab.start()
+        except Exception as err:
+            print(f"labkit serve: the lab could not start: {err}", file=sys.stderr)
+            return 1
+        if env_file is not None:
+            write_private(env_file, render_shell(instance_env(info)))
+        print(f"labkit: {info.scenario} lab ready (pid {info.pid}, region {info.region})")
+        print(f"  instance {info.instance_id} as {info.session_arn}")
+        for name in ("control", "egress", "public", "imds"):
+            print(f"  {name:8} {info.urls[name]}")
+        print(f"  dns      {info.dns_vpc[0]}#{info.dns_vpc[1]} (the VPC resolver)")
+        if env_file is not None:
+            print(f"In another shell: source {env_file}")
+        print("Stop with Ctrl-C.", flush=True)
+        lab.wait()
+        return 0
+    finally:
+        lab.stop()
+        if env_file is not None:
+            env_file.unlink(missing_ok=True)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        print("labkit: lab stopped; ports freed.", flush=True)
