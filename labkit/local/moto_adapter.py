@@ -37,6 +37,8 @@ _PARTITION = "aws"
 _lock = threading.RLock()
 _installed = False
 _pending_seconds = DEFAULT_PENDING_SECONDS
+# moto's own methods as they were before install_fixups() (the drift tests call them).
+ORIGINAL_METHODS: dict[str, Any] = {}
 
 
 def prepare_environment() -> None:
@@ -112,6 +114,11 @@ def install_fixups(pending_seconds: float = DEFAULT_PENDING_SECONDS) -> None:
         original_create = VPCBackend.create_vpc_endpoint
         original_modify = VPCBackend.modify_vpc_endpoint
         original_describe = VPCBackend.describe_vpc_endpoints
+        ORIGINAL_METHODS.update(
+            create_vpc_endpoint=original_create,
+            modify_vpc_endpoint=original_modify,
+            describe_vpc_endpoints=original_describe,
+        )
 
         def create_vpc_endpoint(self: Any, *args: Any, **kwargs: Any) -> Any:
             endpoint = original_create(self, *args, **kwargs)
@@ -255,6 +262,20 @@ def _fix_endpoint_eni_groups(backend: Any, endpoint: Any, eni: Any) -> None:
     eni._group_set = [g for g in groups if g is not None]
 
 
+def ec2_backend(account_id: str, region: str) -> Any:
+    """moto's EC2 backend object (for the adapter's drift tests only)."""
+    return _ec2(account_id, region)
+
+
+def reset_moto(moto_url: str) -> None:
+    """Empty every moto backend of this process (moto's own reset API)."""
+    import urllib.request
+
+    request = urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST", data=b"")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
+
+
 def endpoint_service_exists(account_id: str, region: str, service_name: str) -> bool:
     """Whether moto's endpoint-service catalogue lists ``service_name`` (first call ≈ 0.8 s)."""
     from moto.ec2.models.vpcs import VPCBackend
@@ -264,9 +285,13 @@ def endpoint_service_exists(account_id: str, region: str, service_name: str) -> 
 
 
 def delete_endpoints(account_id: str, region: str, vpce_ids: Iterable[str]) -> None:
-    """Delete endpoints (and their ENIs) that are known to exist."""
+    """Delete endpoints and their ENIs; gone at once (moto would keep them as ``deleted``)."""
+    ids = list(vpce_ids)
     with _lock:
-        _ec2(account_id, region).delete_vpc_endpoints(vpce_ids=list(vpce_ids))
+        backend = _ec2(account_id, region)
+        backend.delete_vpc_endpoints(vpce_ids=ids)
+        for vpce_id in ids:
+            backend.vpc_end_points.pop(vpce_id, None)
 
 
 def reset_endpoint_policy(account_id: str, region: str, vpce_id: str) -> None:
