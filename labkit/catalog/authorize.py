@@ -1,0 +1,71 @@
+"""``authorize_call``: an API call → the (action, resource) pairs AWS authorizes for it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from labkit.catalog import events, logs
+from labkit.catalog.arns import partition_for
+from labkit.catalog.model import Authorization, Call, OperationSpec, UnknownOperation
+
+_SERVICES = {"logs": logs, "events": events}
+
+
+def operations(service: str) -> Mapping[str, OperationSpec]:
+    """The operation table of a service (``logs`` or ``events``); empty for others."""
+    module = _SERVICES.get(service)
+    return module.operations() if module is not None else {}
+
+
+def unmapped(service: str) -> Mapping[str, str]:
+    """Operations of a service the catalog knows it cannot map, with the reason."""
+    module = _SERVICES.get(service)
+    return module.UNMAPPED if module is not None else {}
+
+
+def authorize_call(
+    service: str, operation: str, params: Mapping[str, Any], *, region: str, account: str
+) -> list[Authorization]:
+    """What IAM authorizes for one call: one Authorization per resource AWS checks.
+
+    ``params`` are the request parameters as boto3 takes them. Raises UnknownOperation for an
+    operation the catalog cannot map, CallParameterError for a parameter it needs but cannot use.
+    """
+    if service not in _SERVICES:
+        raise UnknownOperation(
+            service, operation, f"labkit maps only 'logs' and 'events' calls, not {service!r}"
+        )
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a mapping of request parameters, not {params!r}")
+    spec = operations(service).get(operation)
+    if spec is None:
+        reason = unmapped(service).get(operation)
+        if reason is None:
+            reason = _unknown_reason(service, operation)
+        raise UnknownOperation(service, operation, reason)
+    call = Call(service, operation, params, region, account, partition_for(region))
+    return spec.build(call)
+
+
+def _unknown_reason(service: str, operation: str) -> str:
+    lowered = {name.lower(): name for name in operations(service)}
+    close = lowered.get(operation.lower())
+    if close is not None:
+        return f"operation names are case-sensitive: did you mean {close!r}?"
+    return (
+        f"{service} has no operation {operation!r} that labkit maps; spell it as in the API "
+        f"reference (e.g. {'PutLogEvents' if service == 'logs' else 'PutEvents'!r})"
+    )
+
+
+@cache
+def action_forms() -> Mapping[str, tuple[str, ...]]:
+    """For each mapped IAM action (lower-case ``service:action``), every ARN form it may use."""
+    forms: dict[str, list[str]] = {}
+    for service in _SERVICES:
+        for spec in operations(service).values():
+            bucket = forms.setdefault(spec.action.lower(), [])
+            bucket.extend(form for form in spec.forms if form not in bucket)
+    return {action: tuple(values) for action, values in forms.items()}
