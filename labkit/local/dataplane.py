@@ -90,8 +90,14 @@ def build_data_plane(
         )
     if network_timeout <= 0:
         raise ValueError(f"network_timeout must be positive seconds, got {network_timeout!r}")
+    upstream = moto_url or getattr(state, "moto_url", "")
+    if not upstream:
+        raise ValueError(
+            "build_data_plane needs moto's URL: build the state with "
+            "LabState(..., moto_url=<moto server URL>) or pass moto_url=..."
+        )
     decisions = DecisionLog()
-    forwarder = MotoForwarder(moto_url or state.moto_url)
+    forwarder = MotoForwarder(upstream)
     gateway = Gateway(
         state,
         forwarder,

@@ -44,6 +44,7 @@ _DROPPED_RESPONSE_HEADERS = frozenset(
         "content-type",
         "x-amzn-requestid",
         "x-amz-request-id",
+        "access-control-allow-origin",  # moto's CORS layer; AWS sends none without Origin
     }
 )
 

@@ -26,6 +26,9 @@ from labkit.local.wire import dumps
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 NO_PROXY = "127.0.0.1,localhost"
+PROXY_PATH = "/labkit-local-lab-never-reaches-real-aws"
+"""Path added to the proxy URL: clients ignore it, but botocore's error shows it
+(``Failed to connect to proxy URL: "http://127.0.0.1:PORT/labkit-local-lab-..."``)."""
 
 
 class RealAWSRefused(BotoCoreError):
@@ -78,6 +81,7 @@ def install(target: Any) -> Any:
 
 def proxy_env(proxy_url: str) -> dict[str, str]:
     """Environment variables that send every non-loopback request to the refusing proxy."""
+    proxy_url = proxy_url.rstrip("/") + PROXY_PATH
     return {
         "HTTPS_PROXY": proxy_url,
         "HTTP_PROXY": proxy_url,
