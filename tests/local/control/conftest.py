@@ -97,7 +97,13 @@ def lab() -> Iterator[LocalLab]:
     started.stop()
 
 
-def port_is_free(host: str, port: int, kind: int = socket.SOCK_STREAM) -> bool:
+@pytest.fixture()
+def port_is_free() -> Any:
+    """``(host, port, kind=SOCK_STREAM) -> bool``: whether nothing listens there any more."""
+    return _port_is_free
+
+
+def _port_is_free(host: str, port: int, kind: int = socket.SOCK_STREAM) -> bool:
     """Whether nothing listens on (host, port) any more (TCP: connect refused; UDP: bindable)."""
     with socket.socket(socket.AF_INET, kind) as probe:
         if kind == socket.SOCK_STREAM:
