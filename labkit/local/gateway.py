@@ -33,6 +33,11 @@ from labkit.local.gateway_policies import Decider, Route
 from labkit.local.sigv4 import AuthFailure, SignedRequest, verify
 from labkit.local.wire import JSON_11, AwsError, WireResponse, dumps, new_request_id
 
+INTERNAL_FAILURE = (
+    "The request processing has failed because of an unknown error, exception or failure."
+)
+"""AWS's common ``InternalFailure`` text (HTTP 500)."""
+
 _DROPPED_RESPONSE_HEADERS = frozenset(
     {
         "connection",
@@ -76,13 +81,23 @@ class Gateway:
         self._now_ms = now_ms
 
     def handle(self, incoming: Incoming, route: Route) -> WireResponse:
-        """Answer one request that arrived over ``route``."""
+        """Answer one request that arrived over ``route``; never raises."""
         request_id = new_request_id()
         record: dict[str, Any] = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "network": route.to_dict(),
             "target": incoming.header("x-amz-target"),
         }
+        try:
+            return self._handle(incoming, route, request_id, record)
+        except Exception as error:  # the lab's own fault: answer as AWS does, keep serving
+            failure = AwsError("InternalFailure", INTERNAL_FAILURE, 500)
+            record["internal_error"] = f"{type(error).__name__}: {error}"
+            return self._refuse(request_id, record, failure, "internal", outcome="failed")
+
+    def _handle(
+        self, incoming: Incoming, route: Route, request_id: str, record: dict[str, Any]
+    ) -> WireResponse:
         try:
             call = read_call(incoming.header("x-amz-target"), incoming.body)
         except AwsError as error:
@@ -102,7 +117,10 @@ class Gateway:
             check_params(call)
         except AwsError as error:
             return self._refuse(request_id, record, error, "validation")
-        judgement = self.decider.decide(call, verified, route)
+        try:
+            judgement = self.decider.decide(call, verified, route)
+        except AwsError as error:
+            return self._refuse(request_id, record, error, "validation")
         record.update(judgement.record)
         if judgement.unsupported:
             error = AwsError(
@@ -188,7 +206,7 @@ def _passed_through(
     status: int, headers: list[tuple[str, str]], body: bytes, request_id: str
 ) -> WireResponse:
     if status >= 500 and not body.lstrip().startswith(b"{"):
-        error = AwsError("InternalFailure", "The request processing has failed.", status=500)
+        error = AwsError("InternalFailure", INTERNAL_FAILURE, status=500)
         return error.response(request_id)
     kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED_RESPONSE_HEADERS]
     return WireResponse(

@@ -1,7 +1,7 @@
 """The gateway's authorization step: catalog → request context → policy engine, on live state.
 
 For each authorization the catalog derives from the call (``labkit.catalog.authorize_call``),
-the request context is built for the network path the call took (``build_request``) and the
+the request context is derived for the network path the call took (``derive_context``) and the
 policy engine (``labkit.policy.evaluate``) decides against the policies that apply now:
 
 * identity policies of the caller's user or role (inline, managed, group), its permissions
@@ -22,8 +22,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Protocol
 
-from labkit.local.gateway_input import ServiceCall
+from labkit.local.gateway_input import VALIDATION_CODE, ServiceCall
 from labkit.local.sigv4 import Verified
+from labkit.local.wire import AwsError
 
 
 @dataclass(frozen=True)
@@ -94,29 +95,62 @@ class PolicyDecider:
     def decide(self, call: ServiceCall, verified: Verified, route: Route) -> Judgement:
         from labkit import catalog, policy
 
-        credential = verified.credential
-        caller = verified.caller
         try:
-            authorizations = catalog.authorize_call(
-                call.service,
-                call.operation,
-                call.params,
-                region=self.state.region,
-                account=caller.account,
+            contexts = self.contexts(call, verified, route)
+        except catalog.UnknownOperation as error:
+            return Judgement(
+                False, unsupported=True, record={"outcome": "unsupported", "reason": error.reason}
             )
-        except catalog.UnknownOperation:
-            return Judgement(False, unsupported=True, record={"outcome": "unsupported"})
+        except catalog.CallParameterError as error:
+            # a parameter AWS would reject in validation (e.g. a malformed event bus ARN)
+            raise AwsError(
+                VALIDATION_CODE[call.service], f"Parameter {error.parameter} {error.problem}."
+            ) from None
+        evaluations: list[dict[str, Any]] = []
+        for authz, derived in contexts:
+            request = policy.Request(
+                principal=verified.caller.arn,
+                action=authz.action,
+                resource=authz.resource,
+                context=derived.values,
+                via_endpoint=route.via_endpoint,
+            )
+            policies, sources = self._policy_set(verified.credential, route, authz.resource)
+            decision = policy.evaluate(request, policies)
+            evaluations.append(self._evaluation(request, derived.reasons, sources, decision))
+            if not decision.allowed:
+                message = decision.message(self.message_style)
+                return Judgement(False, message, self._record(evaluations))
+        return Judgement(True, None, self._record(evaluations))
+
+    def contexts(
+        self, call: ServiceCall, verified: Verified, route: Route
+    ) -> list[tuple[Any, Any]]:
+        """Each authorization the catalog derives for the call, with its request context.
+
+        Raises ``labkit.catalog.UnknownOperation`` for an operation the catalog cannot map and
+        ``CallParameterError`` for a parameter it cannot use.
+        """
+        from labkit import catalog
+
+        caller = verified.caller
         network = catalog.NetworkPath(
             via_endpoint=route.via_endpoint,
             vpce_id=route.vpce_id,
             vpc_id=route.vpc_id,
-            source_ip=route.source_ip,
+            source_ip=route.source_ip or None,
         )
-        evaluations: list[dict[str, Any]] = []
+        found = []
         now = datetime.now(UTC)
-        for authz in authorizations:
-            account = _arn_account(authz.resource) or caller.account
-            request = catalog.build_request(
+        for authz in catalog.authorize_call(
+            call.service,
+            call.operation,
+            call.params,
+            region=self.state.region,
+            account=caller.account,
+        ):
+            account = authz.resource_account or _arn_account(authz.resource) or caller.account
+            derived = catalog.derive_context(
                 caller,
                 authz,
                 network,
@@ -125,13 +159,8 @@ class PolicyDecider:
                 resource_tags=self.state.resource_tags(authz.resource),
                 now=now,
             )
-            policies, sources = self._policy_set(credential, route, authz.resource)
-            decision = policy.evaluate(request, policies)
-            evaluations.append(self._evaluation(request, sources, decision))
-            if not decision.allowed:
-                message = decision.message(self.message_style)
-                return Judgement(False, message, self._record(evaluations, -1))
-        return Judgement(True, None, self._record(evaluations, -1))
+            found.append((authz, derived))
+        return found
 
     def _policy_set(
         self, credential: Any, route: Route, resource: str
@@ -174,10 +203,15 @@ class PolicyDecider:
         return _parsed(source.document, kind, source.name, source.arn)
 
     def _evaluation(
-        self, request: Any, sources: list[dict[str, Any]], decision: Any
+        self,
+        request: Any,
+        reasons: Mapping[str, str],
+        sources: list[dict[str, Any]],
+        decision: Any,
     ) -> dict[str, Any]:
         return {
             "request": request_to_dict(request),
+            "context_reasons": dict(reasons),
             "policies": sources,
             "decision": decision.decision,
             "denied_by": decision.denied_by,
@@ -186,8 +220,8 @@ class PolicyDecider:
         }
 
     @staticmethod
-    def _record(evaluations: list[dict[str, Any]], deciding: int) -> dict[str, Any]:
-        record = dict(evaluations[deciding]) if evaluations else {}
+    def _record(evaluations: list[dict[str, Any]]) -> dict[str, Any]:
+        record = dict(evaluations[-1]) if evaluations else {}
         if len(evaluations) > 1:
             record["evaluations"] = evaluations
         return record
