@@ -1,0 +1,223 @@
+"""Benchmark the local lab's gateway: latency against moto, cold start, memory.
+
+One run measures, on this machine:
+
+* cold start: ``LocalLab.start("walkthrough")`` from nothing to ready (child process), 3 times;
+* PutLogEvents latency through the gateway (instance client → egress → policy decision →
+  moto) against the same call sent straight to the same moto server, interleaved in rounds so
+  that drift hits both alike; the ratio of the medians is the figure (aim: ≤ 1.15);
+* the lab process's memory (RSS now and peak) after the calls.
+
+Prints a table and writes JSON to ``benchmarks/results/`` (git-ignored). Figures are ratios
+within this run; nothing here is asserted by the test suite.
+
+    .venv/bin/python benchmarks/bench_gateway.py [--calls 500] [--starts 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from labkit import data
+from labkit.local.process import LocalLab
+
+RESULTS = Path(__file__).resolve().parent / "results"
+GROUP, STREAM = "logs-test-allowed", "log-stream"
+
+
+def timed_start() -> tuple[float, LocalLab]:
+    started = time.perf_counter()
+    lab = LocalLab.start("walkthrough")
+    return time.perf_counter() - started, lab
+
+
+def memory_of(pid: int) -> dict[str, float]:
+    """Resident and peak resident memory of a process, in MiB (Linux /proc)."""
+    found: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            found[name] = int(value.split()[0]) / 1024
+    return {"rss_mib": found.get("VmRSS", 0.0), "peak_rss_mib": found.get("VmHWM", 0.0)}
+
+
+def open_endpoint(lab: LocalLab) -> str:
+    """The walkthrough's logs endpoint with the memo's policy, waited until available."""
+    ec2 = lab.client("ec2", "admin")
+    info = lab.info
+    policy = data.policy_text("walkthrough", account_id=info.account_id, region=info.region)
+    created = ec2.create_vpc_endpoint(
+        VpcEndpointType="Interface",
+        VpcId=info.vpc_id,
+        ServiceName=f"com.amazonaws.{info.region}.logs",
+        SubnetIds=list(info.subnet_ids),
+        SecurityGroupIds=list(info.security_group_ids.values()),
+        PrivateDnsEnabled=True,
+        PolicyDocument=policy,
+    )
+    vpce = created["VpcEndpoint"]["VpcEndpointId"]
+    for _ in range(100):
+        state = ec2.describe_vpc_endpoints(VpcEndpointIds=[vpce])["VpcEndpoints"][0]["State"]
+        if state == "available":
+            return str(vpce)
+        time.sleep(0.1)
+    raise RuntimeError(f"{vpce} did not become available")
+
+
+def latencies(put: Callable[[], Any], count: int) -> list[float]:
+    found = []
+    for _ in range(count):
+        started = time.perf_counter()
+        put()
+        found.append((time.perf_counter() - started) * 1000)
+    return found
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "median_ms": statistics.median(ordered),
+        "p90_ms": ordered[int(len(ordered) * 0.9) - 1],
+        "mean_ms": statistics.fmean(ordered),
+        "calls": len(ordered),
+    }
+
+
+def measure_latency(lab: LocalLab, calls: int, rounds: int = 5) -> dict[str, Any]:
+    gateway = lab.client("logs")
+    keys = lab.session("instance").get_credentials().get_frozen_credentials()
+    direct = boto3.session.Session(
+        aws_access_key_id=keys.access_key,
+        aws_secret_access_key=keys.secret_key,
+        aws_session_token=keys.token,
+        region_name=lab.info.region,
+    ).client(
+        "logs",
+        endpoint_url=lab.info.urls["moto"],
+        config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+    )
+
+    def put_with(client: Any) -> Callable[[], Any]:
+        def put() -> Any:
+            event = {"timestamp": int(time.time() * 1000), "message": "bench"}
+            return client.put_log_events(
+                logGroupName=GROUP, logStreamName=STREAM, logEvents=[event]
+            )
+
+        return put
+
+    through, straight = put_with(gateway), put_with(direct)
+    latencies(through, 50)
+    latencies(straight, 50)
+    via_gateway: list[float] = []
+    via_moto: list[float] = []
+    per_round = max(1, calls // rounds)
+    for _ in range(rounds):
+        via_moto += latencies(straight, per_round)
+        via_gateway += latencies(through, per_round)
+    denied = lab.client("logs")
+
+    def put_denied() -> Any:
+        try:
+            denied.put_log_events(
+                logGroupName="logs-test-denied",
+                logStreamName=STREAM,
+                logEvents=[{"timestamp": int(time.time() * 1000), "message": "x"}],
+            )
+        except denied.exceptions.ClientError:
+            return None
+        raise RuntimeError("the denied call was allowed: the benchmark's setup is wrong")
+
+    latencies(put_denied, 20)
+    denials = latencies(put_denied, per_round)
+    gateway_stats, moto_stats = summary(via_gateway), summary(via_moto)
+    return {
+        "gateway": gateway_stats,
+        "direct_moto": moto_stats,
+        "denied_at_gateway": summary(denials),
+        "ratio_median": gateway_stats["median_ms"] / moto_stats["median_ms"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=500, help="PutLogEvents per path")
+    parser.add_argument("--starts", type=int, default=3, help="cold starts to time")
+    args = parser.parse_args(argv)
+
+    starts: list[float] = []
+    lab: LocalLab | None = None
+    for _ in range(args.starts):
+        seconds, started = timed_start()
+        starts.append(seconds)
+        if lab is None:
+            lab = started
+        else:
+            started.stop()
+    assert lab is not None
+    try:
+        memory_ready = memory_of(lab.pid)
+        open_endpoint(lab)
+        latency = measure_latency(lab, args.calls)
+        memory_after = memory_of(lab.pid)
+    finally:
+        lab.stop()
+
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": __import__("os").cpu_count(),
+        },
+        "cold_start_s": {"runs": starts, "median": statistics.median(starts)},
+        "latency": latency,
+        "memory": {"ready": memory_ready, "after_calls": memory_after},
+    }
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = RESULTS / f"bench_gateway-{stamp}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(render(result))
+    print(f"\nwritten: {path}")
+    return 0
+
+
+def render(result: dict[str, Any]) -> str:
+    latency = result["latency"]
+    rows = [
+        ("PutLogEvents via gateway, median", f"{latency['gateway']['median_ms']:.2f} ms"),
+        ("PutLogEvents via gateway, p90", f"{latency['gateway']['p90_ms']:.2f} ms"),
+        ("PutLogEvents direct to moto, median", f"{latency['direct_moto']['median_ms']:.2f} ms"),
+        ("PutLogEvents direct to moto, p90", f"{latency['direct_moto']['p90_ms']:.2f} ms"),
+        ("ratio of medians (aim <= 1.15)", f"{latency['ratio_median']:.3f}"),
+        ("denied at the gateway, median", f"{latency['denied_at_gateway']['median_ms']:.2f} ms"),
+        (
+            "cold start to ready lab, median (aim <= 2.5 s)",
+            f"{result['cold_start_s']['median']:.2f} s "
+            f"(runs: {', '.join(f'{s:.2f}' for s in result['cold_start_s']['runs'])})",
+        ),
+        ("lab RSS when ready", f"{result['memory']['ready']['rss_mib']:.0f} MiB"),
+        ("lab RSS after the calls", f"{result['memory']['after_calls']['rss_mib']:.0f} MiB"),
+        ("lab peak RSS", f"{result['memory']['after_calls']['peak_rss_mib']:.0f} MiB"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    lines = [f"{'measure':<{width}}  value", f"{'-' * width}  {'-' * 24}"]
+    lines += [f"{name:<{width}}  {value}" for name, value in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
