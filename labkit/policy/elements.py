@@ -1,0 +1,120 @@
+"""The matchable elements of a statement: [Not]Action, [Not]Resource, [Not]Principal.
+
+Patterns are compiled when the policy is read, so evaluating a request only runs regular
+expressions and set lookups. Actions match case-insensitively; resources match component by
+component, the resource part case-sensitively with ``*`` crossing ``:``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from labkit.policy.patterns import arn_source, compile_any, wildcard_source
+from labkit.policy.principals import Caller, GrantLevel, PrincipalSet
+from labkit.policy.variables import ContextValue, Template
+
+
+def _compile_actions(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return compile_any(wildcard_source(p.lower()) for p in patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionElement:
+    """``Action`` (or ``NotAction`` when ``negated``): action patterns with ``*``/``?``."""
+
+    patterns: tuple[str, ...]
+    negated: bool = False
+    _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_regex", _compile_actions(self.patterns))
+
+    @property
+    def name(self) -> str:
+        """``Action`` or ``NotAction``."""
+        return "NotAction" if self.negated else "Action"
+
+    def lists(self, action_lower: str) -> bool:
+        """True if any pattern matches the (lower-cased) action."""
+        return self._regex.fullmatch(action_lower) is not None
+
+    def pattern_matches(self, pattern: str, action_lower: str) -> bool:
+        """True if this one pattern matches the action (for explanations)."""
+        return re.fullmatch(wildcard_source(pattern.lower()), action_lower, re.DOTALL) is not None
+
+    def applies(self, action_lower: str) -> bool:
+        """True if the statement covers the action (listed, or not listed for ``NotAction``)."""
+        return (self._regex.fullmatch(action_lower) is not None) != self.negated
+
+
+def resource_source(template: Template, keys: Mapping[str, ContextValue] | None) -> str | None:
+    """Regex source for one Resource pattern (``None`` if a variable cannot be resolved)."""
+    chunks = template.chunks(keys)
+    if chunks is None:
+        return None
+    return arn_source(chunks, fold_prefix=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceElement:
+    """``Resource`` (or ``NotResource``): ARN patterns, variables only after the fifth colon."""
+
+    patterns: tuple[str, ...]
+    templates: tuple[Template, ...]
+    negated: bool = False
+    _regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        regex = None
+        if all(t.is_static for t in self.templates):
+            regex = compile_any(resource_source(t, None) or "" for t in self.templates)
+        object.__setattr__(self, "_regex", regex)
+
+    @property
+    def name(self) -> str:
+        """``Resource`` or ``NotResource``."""
+        return "NotResource" if self.negated else "Resource"
+
+    def lists(self, resource: str, keys: Mapping[str, ContextValue]) -> bool:
+        """True if any pattern matches the resource ARN."""
+        if self._regex is not None:
+            return self._regex.fullmatch(resource) is not None
+        sources = [s for t in self.templates if (s := resource_source(t, keys)) is not None]
+        return bool(sources) and compile_any(sources).fullmatch(resource) is not None
+
+    def pattern_matches(self, index: int, resource: str, keys: Mapping[str, ContextValue]) -> bool:
+        """True if the ``index``-th pattern alone matches (for explanations)."""
+        source = resource_source(self.templates[index], keys)
+        return source is not None and re.fullmatch(source, resource, re.DOTALL) is not None
+
+    def applies(self, resource: str, keys: Mapping[str, ContextValue]) -> bool:
+        """True if the statement covers the resource."""
+        return self.lists(resource, keys) != self.negated
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipalElement:
+    """``Principal`` (or ``NotPrincipal``) of a resource-based or endpoint policy statement."""
+
+    principals: PrincipalSet
+    raw: object
+    negated: bool = False
+
+    @property
+    def name(self) -> str:
+        """``Principal`` or ``NotPrincipal``."""
+        return "NotPrincipal" if self.negated else "Principal"
+
+    def level(self, caller: Caller) -> GrantLevel | None:
+        """How the statement names ``caller``: for ``NotPrincipal``, ``everyone`` unless exempt."""
+        if self.negated:
+            return None if self.principals.names_every_layer(caller) else "everyone"
+        return self.principals.level(caller)
+
+    def applies(self, caller: Caller) -> bool:
+        """True if the statement applies to ``caller``."""
+        if self.negated:
+            return not self.principals.names_every_layer(caller)
+        return self.principals.level(caller) is not None

@@ -1,0 +1,40 @@
+"""The policy types and what each one allows in its documents."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+PolicyKind = Literal[
+    "identity", "resource", "vpc-endpoint", "scp", "rcp", "permission-boundary", "session"
+]
+POLICY_KINDS: tuple[PolicyKind, ...] = get_args(PolicyKind)
+
+#: Kinds whose statements name no principal (the principal is whoever the policy is attached to).
+PRINCIPAL_FORBIDDEN: frozenset[str] = frozenset(
+    {"identity", "scp", "permission-boundary", "session"}
+)
+#: Kinds whose every statement must name a Principal or NotPrincipal.
+PRINCIPAL_REQUIRED: frozenset[str] = frozenset({"resource", "vpc-endpoint", "rcp"})
+
+#: How each kind is named in explanations.
+KIND_LABELS: dict[str, str] = {
+    "identity": "identity-based policy",
+    "resource": "resource-based policy",
+    "vpc-endpoint": "VPC endpoint policy",
+    "scp": "service control policy",
+    "rcp": "resource control policy",
+    "permission-boundary": "permissions boundary",
+    "session": "session policy",
+}
+
+
+def error_code(kind: str) -> str:
+    """AWS's error code for a refused document of this kind (EC2 vs IAM/Organizations wording)."""
+    return "InvalidPolicyDocument" if kind == "vpc-endpoint" else "MalformedPolicyDocument"
+
+
+def check_kind(kind: object) -> PolicyKind:
+    """``kind`` if it is one of :data:`POLICY_KINDS`; a clear ``ValueError`` otherwise."""
+    if kind not in POLICY_KINDS:
+        raise ValueError(f"unknown policy kind {kind!r}; use one of: {', '.join(POLICY_KINDS)}")
+    return kind  # type: ignore[return-value]

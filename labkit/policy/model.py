@@ -1,0 +1,122 @@
+"""The policy object model: a :class:`Policy` holds :class:`Statement` objects ready to evaluate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from labkit.policy.conditions import ConditionClause
+from labkit.policy.elements import ActionElement, PrincipalElement, ResourceElement
+from labkit.policy.errors import Finding
+from labkit.policy.kinds import PolicyKind
+from labkit.policy.principals import GrantLevel
+from labkit.policy.variables import VARIABLES_VERSION, Variable
+
+if TYPE_CHECKING:
+    from labkit.policy.request import Request
+
+Effect = Literal["Allow", "Deny"]
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement: effect, elements, conditions, and where it sits in the document."""
+
+    index: int
+    sid: str | None
+    effect: Effect
+    action: ActionElement
+    resource: ResourceElement
+    principal: PrincipalElement | None
+    conditions: tuple[ConditionClause, ...]
+    path: str
+    line: int
+    column: int
+    required_variables: tuple[Variable, ...] = ()
+
+    def unresolved_variables(self, request: Request) -> list[Variable]:
+        """Variables without default whose key the request lacks (they void the statement)."""
+        keys = request.condition_keys
+        return [v for v in self.required_variables if not isinstance(keys.get(v.key), str)]
+
+    def applies(self, request: Request) -> bool:
+        """True if every element and condition of the statement matches ``request``."""
+        if not self.action.applies(request.action_lower):
+            return False
+        keys = request.condition_keys
+        if self.required_variables and self.unresolved_variables(request):
+            return False
+        if not self.resource.applies(request.resource, keys):
+            return False
+        if self.principal is not None and not self.principal.applies(request.caller):
+            return False
+        for clause in self.conditions:  # noqa: SIM110 (a loop is faster than all() here)
+            if not clause.evaluate(keys):
+                return False
+        return True
+
+    def grant_level(self, request: Request) -> GrantLevel | None:
+        """For a matching Allow in a resource-based policy: how its Principal names the caller."""
+        if not self.applies(request):
+            return None
+        if self.principal is None:
+            return "everyone"
+        return self.principal.level(request.caller)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A short JSON-serialisable reference to the statement."""
+        return {"index": self.index, "sid": self.sid, "effect": self.effect, "path": self.path}
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A parsed, validated policy document of one kind.
+
+    ``version`` is the ``Version`` element as written (``None`` if absent, which means
+    ``2008-10-17``: policy variables are then literal text). ``findings`` are the warnings found
+    while reading it; ``text`` is the document as given (for a dict, its ``json.dumps(indent=2)``).
+    """
+
+    kind: PolicyKind
+    statements: tuple[Statement, ...]
+    version: str | None = None
+    id: str | None = None
+    arn: str | None = None
+    name: str | None = None
+    text: str = ""
+    findings: tuple[Finding, ...] = ()
+    allows: tuple[Statement, ...] = field(init=False, repr=False, compare=False)
+    denies: tuple[Statement, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allows", tuple(s for s in self.statements if s.effect == "Allow"))
+        object.__setattr__(self, "denies", tuple(s for s in self.statements if s.effect == "Deny"))
+
+    @property
+    def variables_enabled(self) -> bool:
+        """True if policy variables are resolved (``Version`` is ``2012-10-17``)."""
+        return self.version == VARIABLES_VERSION
+
+    @property
+    def label(self) -> str:
+        """A short name for explanations: the name, the ARN, or the kind."""
+        return self.name or self.arn or self.kind
+
+    def first_deny(self, request: Request) -> Statement | None:
+        """The first Deny statement that matches ``request``."""
+        for statement in self.denies:
+            if statement.applies(request):
+                return statement
+        return None
+
+    def allows_request(self, request: Request) -> bool:
+        """True if an Allow statement matches ``request``."""
+        for statement in self.allows:  # noqa: SIM110
+            if statement.applies(request):
+                return True
+        return False
+
+    def __repr__(self) -> str:
+        return (
+            f"Policy(kind={self.kind!r}, label={self.label!r}, statements={len(self.statements)})"
+        )
