@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 
@@ -156,17 +156,21 @@ def service_condition_key(service: str, key: str) -> ConditionKeyInfo | None:
 
 def action_supports_key(action: ActionInfo, resource_type_name: str | None, key: str) -> bool:
     """True if the dataset lists ``key`` for the action or for the resource type it acts on."""
+    return _supports(action, resource_type_name, key.lower())
+
+
+@lru_cache(maxsize=4096)  # tag keys vary: keep it bounded
+def _supports(action: ActionInfo, resource_type_name: str | None, key: str) -> bool:
     names = list(action.condition_keys)
     if resource_type_name is not None:
         info = resource_type(action.service, resource_type_name)
         if info is not None:
             names.extend(info.condition_keys)
-    lowered = key.lower()
     for name in names:
         if "${" in name:
             prefix = name.split("${", 1)[0].lower()
-            if lowered.startswith(prefix) and len(lowered) > len(prefix):
+            if key.startswith(prefix) and len(key) > len(prefix):
                 return True
-        elif name.lower() == lowered:
+        elif name.lower() == key:
             return True
     return False

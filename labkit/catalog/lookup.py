@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from labkit.catalog import dataset
 from labkit.catalog.authorize import action_forms
@@ -33,7 +33,7 @@ def known_service(service: str) -> bool:
     return service.lower() in dataset.known_services()
 
 
-@cache
+@lru_cache(maxsize=2048)
 def _action_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(re.escape(pattern.lower()).replace(r"\*", ".*").replace(r"\?", "."))
 
@@ -43,13 +43,21 @@ def expand_action(pattern: str) -> list[dataset.ActionInfo] | None:
 
     None when the service part is unknown to the dataset or is itself a wildcard.
     """
+    found = _expand(pattern)
+    return None if found is None else list(found)
+
+
+@lru_cache(maxsize=2048)
+def _expand(pattern: str) -> tuple[dataset.ActionInfo, ...] | None:
     if ":" not in pattern:
         return None
     service, name = pattern.split(":", 1)
     if "*" in service or "?" in service or not known_service(service):
         return None
     regex = _action_regex(name)
-    return [info for info in dataset.service_actions(service) if regex.fullmatch(info.name.lower())]
+    return tuple(
+        info for info in dataset.service_actions(service) if regex.fullmatch(info.name.lower())
+    )
 
 
 def closest_action(service: str, name: str) -> str | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 Piece = tuple[str, bool] | None
 _CHAR, _ONE, _STAR = 0, 1, 2
@@ -112,6 +112,11 @@ def _intersects(left: Sequence[Token], right: Sequence[Token], fold: bool) -> bo
 
 def pattern_can_match(pieces: Sequence[Piece], form: str) -> bool:
     """True if some ARN of ``form`` matches the policy pattern given as ``pieces``."""
+    return _can_match(tuple(pieces), form)
+
+
+@lru_cache(maxsize=8192)
+def _can_match(pieces: tuple[Piece, ...], form: str) -> bool:
     pattern = _split_components(_pattern_tokens(pieces))
     if form == "*":
         literal_star = [(_CHAR, "*", _NO_EXCLUSION)]
