@@ -1,7 +1,7 @@
 """The gateway's authorization step: catalog → request context → policy engine, on live state.
 
 For each authorization the catalog derives from the call (``labkit.catalog.authorize_call``),
-the request context is derived for the network path the call took (``derive_context``) and the
+the complete request is built for the network path the call took (``build_request``) and the
 policy engine (``labkit.policy.evaluate``) decides against the policies that apply now:
 
 * identity policies of the caller's user or role (inline, managed, group), its permissions
@@ -107,17 +107,10 @@ class PolicyDecider:
                 VALIDATION_CODE[call.service], f"Parameter {error.parameter} {error.problem}."
             ) from None
         evaluations: list[dict[str, Any]] = []
-        for authz, derived in contexts:
-            request = policy.Request(
-                principal=verified.caller.arn,
-                action=authz.action,
-                resource=authz.resource,
-                context=derived.values,
-                via_endpoint=route.via_endpoint,
-            )
+        for authz, request in contexts:
             policies, sources = self._policy_set(verified.credential, route, authz.resource)
             decision = policy.evaluate(request, policies)
-            evaluations.append(self._evaluation(request, derived.reasons, sources, decision))
+            evaluations.append(self._evaluation(request, request.derived, sources, decision))
             if not decision.allowed:
                 message = decision.message(self.message_style)
                 return Judgement(False, message, self._record(evaluations))
@@ -126,7 +119,8 @@ class PolicyDecider:
     def contexts(
         self, call: ServiceCall, verified: Verified, route: Route
     ) -> list[tuple[Any, Any]]:
-        """Each authorization the catalog derives for the call, with its request context.
+        """Each authorization the catalog derives for the call, with its complete request
+        (``catalog.build_request``: a ``policy.Request`` whose ``.derived`` says why each key).
 
         Raises ``labkit.catalog.UnknownOperation`` for an operation the catalog cannot map and
         ``CallParameterError`` for a parameter it cannot use.
@@ -150,7 +144,7 @@ class PolicyDecider:
             account=caller.account,
         ):
             account = authz.resource_account or _arn_account(authz.resource) or caller.account
-            derived = catalog.derive_context(
+            request = catalog.build_request(
                 caller,
                 authz,
                 network,
@@ -159,7 +153,7 @@ class PolicyDecider:
                 resource_tags=self.state.resource_tags(authz.resource),
                 now=now,
             )
-            found.append((authz, derived))
+            found.append((authz, request))
         return found
 
     def _policy_set(
