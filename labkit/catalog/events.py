@@ -1,295 +1,69 @@
 """EventBridge: API operation → IAM action, resource ARN(s) and request keys.
 
-PutEvents is authorized once per event bus its entries name (``EventBusName``: a name or an
-ARN; the default bus when absent), each with the ``events:source`` and ``events:detail-type``
-of that bus's entries (aws-fidelity §4.1, §4.3). Rules live at ``rule/NAME`` on the default
-bus and ``rule/BUS/NAME`` on a custom bus (§4.2).
+Every operation is authorized as the IAM action of the same name. PutEvents is authorized once
+per event bus its entries name (``EventBusName``: a name or an ARN; the default bus when absent),
+each with the ``events:source`` and ``events:detail-type`` of that bus's entries (aws-fidelity
+§4.1, §4.3). Rules live at ``rule/NAME`` on the default bus and ``rule/BUS/NAME`` on a custom
+bus (§4.2). The builders live in :mod:`labkit.catalog.events_builders`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Mapping
 from functools import cache
-from typing import Any
 
-from labkit.catalog.arns import parse_arn
-from labkit.catalog.common import (
-    ANY_RESOURCE,
-    any_resource,
-    arn_parameter,
-    dict_list,
-    make,
-    optional_str,
-    request_tag_keys,
-    require_str,
-    sar_template,
-    string_list,
-    tag_keys_only,
-    template_arn,
-    unique,
+from labkit.catalog import events_builders as b
+from labkit.catalog.common import ANY_RESOURCE, sar_template
+from labkit.catalog.model import Builder, OperationSpec
+
+SERVICE = b.SERVICE
+
+# Operations botocore models that the catalog cannot map, and why (none so far).
+UNMAPPED: dict[str, str] = {}
+
+_RULE_OPS = ("DeleteRule", "DescribeRule", "DisableRule", "EnableRule")
+_RULE_BY_RULE = ("PutTargets", "RemoveTargets", "ListTargetsByRule")
+_ON_ANY = (
+    "ListApiDestinations",
+    "ListArchives",
+    "ListConnections",
+    "ListEndpoints",
+    "ListEventBuses",
+    "ListEventSources",
+    "ListPartnerEventSources",
+    "ListReplays",
+    "ListRuleNamesByTarget",
+    "PutPartnerEvents",
+    "PutPermission",
+    "RemovePermission",
+    "TestEventPattern",
 )
-from labkit.catalog.model import (
-    Authorization,
-    Call,
-    CallParameterError,
-    ContextValue,
-    OperationSpec,
+_EVENT_SOURCE_OPS = (
+    "ActivateEventSource",
+    "DeactivateEventSource",
+    "DescribeEventSource",
+    "CreatePartnerEventSource",
+    "DeletePartnerEventSource",
+    "DescribePartnerEventSource",
 )
-
-SERVICE = "events"
-DEFAULT_BUS = "default"
-
-NOTE_BUS = "authorized on the event bus ARN (Service Authorization Reference; observed)"
-NOTE_PUT_EVENTS = (
-    "PutEvents is authorized on the ARN of the bus each entry names (EventBusName, a name or "
-    "an ARN; the default bus when absent), once per bus (aws-fidelity §4.1, §4.3)"
+_CONNECTION_OPS = (
+    "CreateConnection",
+    "DeauthorizeConnection",
+    "DeleteConnection",
+    "DescribeConnection",
+    "UpdateConnection",
 )
-NOTE_RULE = (
-    "authorized on the rule ARN: rule/NAME on the default bus, rule/BUS/NAME on a custom bus "
-    "(Service Authorization Reference; observed)"
+_TAGGABLE = (
+    "event-bus",
+    "event-busv2",
+    "event-sourcev2",
+    "rule-on-custom-event-bus",
+    "rule-on-default-event-bus",
+    "subscriber",
 )
-NOTE_LIST_RULES = (
-    "ListRules has no resource type in the Service Authorization Reference, but a real "
-    "AccessDenied message names 'rule/*' (one observation; labkit follows it)"
+_LIST_RULES_FORMS = (
+    "arn:${Partition}:events:${Region}:${Account}:rule/*",
+    "arn:${Partition}:events:${Region}:${Account}:rule/${EventBusName}/*",
 )
-NOTE_NAMED = "authorized on the {type} ARN built from {param} (Service Authorization Reference)"
-
-Keys = Iterable[tuple[str, ContextValue, str]]
-
-
-def _bus_arn(call: Call, value: str | None, parameter: str) -> str:
-    """The ARN of the bus a parameter names (a name, an ARN, or absent for the default bus)."""
-    if value is None:
-        value = DEFAULT_BUS
-    if value.startswith("arn:"):
-        arn = parse_arn(value)
-        if arn is None or arn.service != SERVICE or not arn.resource.startswith("event-bus/"):
-            raise CallParameterError(
-                call.operation,
-                parameter,
-                f"is not an event bus name or ARN: {value!r}",
-                "pass the bus name, or arn:aws:events:REGION:ACCOUNT:event-bus/NAME",
-            )
-        return value
-    return template_arn(call, sar_template(SERVICE, "event-bus"), EventBusName=value)
-
-
-def _rule_arn(call: Call, rule: str, bus_value: str | None, parameter: str) -> tuple[str, str]:
-    """The ARN of a rule and its resource type, given the rule name and the bus parameter."""
-    bus = parse_arn(_bus_arn(call, bus_value, parameter))
-    assert bus is not None  # _bus_arn returns an ARN
-    bus_name = bus.resource[len("event-bus/") :]
-    where = Call(call.service, call.operation, call.params, bus.region, bus.account, bus.partition)
-    if bus_name == DEFAULT_BUS:
-        template = sar_template(SERVICE, "rule-on-default-event-bus")
-        return template_arn(where, template, RuleName=rule), "rule-on-default-event-bus"
-    template = sar_template(SERVICE, "rule-on-custom-event-bus")
-    arn = template_arn(where, template, EventBusName=bus_name, RuleName=rule)
-    return arn, "rule-on-custom-event-bus"
-
-
-def _tags(call: Call, parameter: str = "Tags") -> Keys:
-    """``aws:RequestTag/*`` and ``aws:TagKeys`` from an EventBridge ``[{Key, Value}]`` list."""
-    tags: dict[str, str] = {}
-    for item in dict_list(call, parameter):
-        key, value = item.get("Key"), item.get("Value")
-        if not isinstance(key, str) or not isinstance(value, str):
-            raise CallParameterError(
-                call.operation,
-                parameter,
-                f"has an entry without string Key and Value: {item!r}",
-                f'pass {parameter}=[{{"Key": "team", "Value": "web"}}]',
-            )
-        tags[key] = value
-    return request_tag_keys(tags, parameter)
-
-
-def _put_events(call: Call) -> list[Authorization]:
-    entries = dict_list(call, "Entries")
-    if not entries:
-        raise CallParameterError(
-            call.operation, "Entries", "is missing or empty", "pass 1 to 10 entries"
-        )
-    groups: dict[str, list[Mapping[str, Any]]] = {}
-    for index, entry in enumerate(entries):
-        bus = entry.get("EventBusName")
-        if bus is not None and (not isinstance(bus, str) or not bus):
-            raise CallParameterError(
-                call.operation,
-                f"Entries[{index}].EventBusName",
-                f"is not a string: {bus!r}",
-                "pass a bus name or ARN, or leave it out for the default bus",
-            )
-        groups.setdefault(_bus_arn(call, bus, f"Entries[{index}].EventBusName"), []).append(entry)
-    result = []
-    for arn, members in groups.items():
-        sources = unique(e["Source"] for e in members if isinstance(e.get("Source"), str))
-        types = unique(e["DetailType"] for e in members if isinstance(e.get("DetailType"), str))
-        keys: list[tuple[str, ContextValue, str]] = []
-        if sources:
-            keys.append(("events:source", sources, "the Source of the entries sent to this bus"))
-        if types:
-            keys.append(
-                ("events:detail-type", types, "the DetailType of the entries sent to this bus")
-            )
-        result.append(make(call, "events:PutEvents", arn, "event-bus", NOTE_PUT_EVENTS, keys))
-    return result
-
-
-def _pattern_values(call: Call, field: str) -> list[str]:
-    """Plain string values of a top-level field of the rule's EventPattern."""
-    text = call.params.get("EventPattern")
-    if text is None:
-        return []
-    try:
-        pattern = json.loads(text) if isinstance(text, str) else None
-    except json.JSONDecodeError as error:
-        raise CallParameterError(
-            call.operation,
-            "EventPattern",
-            f"is not valid JSON ({error.msg})",
-            'pass a JSON object such as {"source": ["com.example.app"]}',
-        ) from None
-    if not isinstance(pattern, dict):
-        raise CallParameterError(
-            call.operation, "EventPattern", "must be a JSON object", 'pass {"source": [...]}'
-        )
-    values = pattern.get(field)
-    return unique(v for v in values if isinstance(v, str)) if isinstance(values, list) else []
-
-
-def _put_rule(call: Call) -> list[Authorization]:
-    arn, rtype = _rule_arn(
-        call, require_str(call, "Name"), optional_str(call, "EventBusName"), "EventBusName"
-    )
-    keys = list(_tags(call))
-    sources = _pattern_values(call, "source")
-    if sources:
-        keys.append(("events:source", sources, "the 'source' values of the EventPattern"))
-    types = _pattern_values(call, "detail-type")
-    if types:
-        keys.append(("events:detail-type", types, "the 'detail-type' values of the EventPattern"))
-    return [make(call, "events:PutRule", arn, rtype, NOTE_RULE, keys)]
-
-
-def _rule_op(action: str, name_param: str = "Name") -> Callable[[Call], list[Authorization]]:
-    def build(call: Call) -> list[Authorization]:
-        arn, rtype = _rule_arn(
-            call,
-            require_str(call, name_param),
-            optional_str(call, "EventBusName"),
-            "EventBusName",
-        )
-        keys: list[tuple[str, ContextValue, str]] = []
-        if action == "PutTargets":
-            targets = [t.get("Arn") for t in dict_list(call, "Targets")]
-            arns = unique(t for t in targets if isinstance(t, str))
-            if arns:
-                keys.append(("events:TargetArn", arns, "the Arn of each target passed"))
-        return [make(call, f"events:{action}", arn, rtype, NOTE_RULE, keys)]
-
-    return build
-
-
-def _list_rules(call: Call) -> list[Authorization]:
-    bus = parse_arn(_bus_arn(call, optional_str(call, "EventBusName"), "EventBusName"))
-    assert bus is not None
-    name = bus.resource[len("event-bus/") :]
-    prefix = f"arn:{bus.partition}:events:{bus.region}:{bus.account}:rule/"
-    resource = prefix + "*" if name == DEFAULT_BUS else f"{prefix}{name}/*"
-    return [make(call, "events:ListRules", resource, None, NOTE_LIST_RULES)]
-
-
-def _bus_op(action: str, param: str = "Name", *, required: bool = False, tags: bool = False):
-    def build(call: Call) -> list[Authorization]:
-        value = require_str(call, param) if required else optional_str(call, param)
-        keys = _tags(call) if tags else []
-        arn = _bus_arn(call, value, param)
-        return [make(call, f"events:{action}", arn, "event-bus", NOTE_BUS, keys)]
-
-    return build
-
-
-def _named(action: str, resource_type: str, param: str, placeholder: str):
-    def build(call: Call) -> list[Authorization]:
-        return [_named_one(call, action, resource_type, param, placeholder)]
-
-    return build
-
-
-def _named_one(
-    call: Call, action: str, resource_type: str, param: str, placeholder: str, keys: Keys = ()
-) -> Authorization:
-    value = require_str(call, param)
-    if value.startswith("arn:"):
-        return arn_parameter(call, param, f"events:{action}", keys)
-    arn = template_arn(call, sar_template(SERVICE, resource_type), **{placeholder: value})
-    note = NOTE_NAMED.format(type=resource_type, param=param)
-    return make(call, f"events:{action}", arn, resource_type, note, keys)
-
-
-def _endpoint_op(action: str):
-    def build(call: Call) -> list[Authorization]:
-        buses = [b.get("EventBusArn") for b in dict_list(call, "EventBuses")]
-        arns = unique(b for b in buses if isinstance(b, str))
-        keys = [("events:EventBusArn", arns, "the EventBusArn of each EventBuses entry")]
-        return [_named_one(call, action, "endpoint", "Name", "EndpointName", keys if arns else ())]
-
-    return build
-
-
-def _create_api_destination(call: Call) -> list[Authorization]:
-    return [
-        _named_one(call, "CreateApiDestination", "api-destination", "Name", "ApiDestinationName"),
-        arn_parameter(call, "ConnectionArn", "events:CreateApiDestination"),
-    ]
-
-
-def _create_archive(call: Call) -> list[Authorization]:
-    source = require_str(call, "EventSourceArn")
-    return [
-        _named_one(call, "CreateArchive", "archive", "ArchiveName", "ArchiveName"),
-        make(
-            call,
-            "events:CreateArchive",
-            _bus_arn(call, source, "EventSourceArn"),
-            "event-bus",
-            NOTE_BUS,
-        ),
-    ]
-
-
-def _start_replay(call: Call) -> list[Authorization]:
-    destination = call.params.get("Destination")
-    target = destination.get("Arn") if isinstance(destination, Mapping) else None
-    if not isinstance(target, str):
-        raise CallParameterError(
-            call.operation, "Destination.Arn", "is missing", 'pass Destination={"Arn": BUS_ARN}'
-        )
-    return [
-        _named_one(call, "StartReplay", "replay", "ReplayName", "ReplayName"),
-        arn_parameter(call, "EventSourceArn", "events:StartReplay"),
-        make(
-            call,
-            "events:StartReplay",
-            _bus_arn(call, target, "Destination.Arn"),
-            "event-bus",
-            NOTE_BUS,
-        ),
-    ]
-
-
-def _arn_op(action: str, param: str = "ResourceARN", keys: str | None = None):
-    def build(call: Call) -> list[Authorization]:
-        extra: Keys = ()
-        if keys == "tags":
-            extra = _tags(call)
-        elif keys == "tag-keys":
-            extra = tag_keys_only(string_list(call, "TagKeys"), "TagKeys")
-        return [arn_parameter(call, param, f"events:{action}", extra)]
-
-    return build
 
 
 def _types(*names: str) -> tuple[str, ...]:
@@ -301,136 +75,46 @@ def operations() -> dict[str, OperationSpec]:
     """Every EventBridge operation labkit maps, by API name."""
     bus = _types("event-bus")
     rules = _types("rule-on-default-event-bus", "rule-on-custom-event-bus")
-    taggable = _types(
-        "event-bus",
-        "event-busv2",
-        "event-sourcev2",
-        "rule-on-custom-event-bus",
-        "rule-on-default-event-bus",
-        "subscriber",
-    )
-    none = (ANY_RESOURCE,)
-    spec: dict[str, tuple[str, tuple[str, ...], Any]] = {
-        "PutEvents": ("PutEvents", bus, _put_events),
-        "PutRule": ("PutRule", rules, _put_rule),
-        "PutTargets": ("PutTargets", rules, _rule_op("PutTargets", "Rule")),
-        "RemoveTargets": ("RemoveTargets", rules, _rule_op("RemoveTargets", "Rule")),
-        "ListTargetsByRule": ("ListTargetsByRule", rules, _rule_op("ListTargetsByRule", "Rule")),
-        **{
-            op: (op, rules, _rule_op(op))
-            for op in ("DeleteRule", "DescribeRule", "DisableRule", "EnableRule")
-        },
-        "ListRules": (
-            "ListRules",
-            (
-                "arn:${Partition}:events:${Region}:${Account}:rule/*",
-                "arn:${Partition}:events:${Region}:${Account}:rule/${EventBusName}/*",
-            ),
-            _list_rules,
-        ),
-        "CreateEventBus": (
-            "CreateEventBus",
-            bus,
-            _bus_op("CreateEventBus", required=True, tags=True),
-        ),
-        "DeleteEventBus": ("DeleteEventBus", bus, _bus_op("DeleteEventBus", required=True)),
-        "DescribeEventBus": ("DescribeEventBus", bus, _bus_op("DescribeEventBus")),
-        "UpdateEventBus": ("UpdateEventBus", bus, _bus_op("UpdateEventBus")),
-        "TagResource": ("TagResource", taggable, _arn_op("TagResource", keys="tags")),
-        "UntagResource": ("UntagResource", taggable, _arn_op("UntagResource", keys="tag-keys")),
-        "ListTagsForResource": ("ListTagsForResource", taggable, _arn_op("ListTagsForResource")),
-        "CreateApiDestination": (
-            "CreateApiDestination",
-            _types("api-destination", "connection"),
-            _create_api_destination,
-        ),
-        **{
-            op: (
-                op,
-                _types("api-destination"),
-                _named(op, "api-destination", "Name", "ApiDestinationName"),
-            )
-            for op in ("DeleteApiDestination", "DescribeApiDestination", "UpdateApiDestination")
-        },
-        **{
-            op: (op, _types("connection"), _named(op, "connection", "Name", "ConnectionName"))
-            for op in (
-                "CreateConnection",
-                "DeauthorizeConnection",
-                "DeleteConnection",
-                "DescribeConnection",
-                "UpdateConnection",
-            )
-        },
-        "CreateArchive": ("CreateArchive", _types("archive", "event-bus"), _create_archive),
-        **{
-            op: (op, _types("archive"), _named(op, "archive", "ArchiveName", "ArchiveName"))
-            for op in ("DeleteArchive", "DescribeArchive", "UpdateArchive")
-        },
-        **{
-            op: (op, _types("replay"), _named(op, "replay", "ReplayName", "ReplayName"))
-            for op in ("CancelReplay", "DescribeReplay")
-        },
-        "StartReplay": ("StartReplay", _types("replay", "archive", "event-bus"), _start_replay),
-        **{
-            op: (op, _types("endpoint"), _endpoint_op(op))
-            for op in ("CreateEndpoint", "UpdateEndpoint")
-        },
-        **{
-            op: (op, _types("endpoint"), _named(op, "endpoint", "Name", "EndpointName"))
-            for op in ("DeleteEndpoint", "DescribeEndpoint")
-        },
-        **{
-            op: (op, _types("event-source"), _named(op, "event-source", "Name", "EventSourceName"))
-            for op in (
-                "ActivateEventSource",
-                "DeactivateEventSource",
-                "DescribeEventSource",
-                "CreatePartnerEventSource",
-                "DeletePartnerEventSource",
-                "DescribePartnerEventSource",
-            )
-        },
-        "ListPartnerEventSourceAccounts": (
-            "ListPartnerEventSourceAccounts",
-            _types("event-source"),
-            _named(
-                "ListPartnerEventSourceAccounts",
-                "event-source",
-                "EventSourceName",
-                "EventSourceName",
-            ),
-        ),
-        **{
-            op: (op, none, _none(op))
-            for op in (
-                "ListApiDestinations",
-                "ListArchives",
-                "ListConnections",
-                "ListEndpoints",
-                "ListEventBuses",
-                "ListEventSources",
-                "ListPartnerEventSources",
-                "ListReplays",
-                "ListRuleNamesByTarget",
-                "PutPartnerEvents",
-                "PutPermission",
-                "RemovePermission",
-                "TestEventPattern",
-            )
-        },
+    taggable = _types(*_TAGGABLE)
+    api, archive, replay = "api-destination", "archive", "replay"
+    # fmt: off
+    table: dict[str, tuple[tuple[str, ...], Builder]] = {
+        "PutEvents": (bus, b.put_events),
+        "PutRule": (rules, b.put_rule),
+        **{op: (rules, b.on_rule(op, "Rule")) for op in _RULE_BY_RULE},
+        **{op: (rules, b.on_rule(op)) for op in _RULE_OPS},
+        "ListRules": (_LIST_RULES_FORMS, b.list_rules),
+        "CreateEventBus": (bus, b.on_bus("CreateEventBus", required=True, tags=True)),
+        "DeleteEventBus": (bus, b.on_bus("DeleteEventBus", required=True)),
+        "DescribeEventBus": (bus, b.on_bus("DescribeEventBus")),
+        "UpdateEventBus": (bus, b.on_bus("UpdateEventBus")),
+        "TagResource": (taggable, b.on_arn_param("TagResource", keys="tags")),
+        "UntagResource": (taggable, b.on_arn_param("UntagResource", keys="tag-keys")),
+        "ListTagsForResource": (taggable, b.on_arn_param("ListTagsForResource")),
+        "CreateApiDestination": (_types(api, "connection"), b.create_api_destination),
+        **{op: (_types(api), b.on_named(op, api, "Name", "ApiDestinationName"))
+           for op in ("DeleteApiDestination", "DescribeApiDestination", "UpdateApiDestination")},
+        **{op: (_types("connection"), b.on_named(op, "connection", "Name", "ConnectionName"))
+           for op in _CONNECTION_OPS},
+        "CreateArchive": (_types(archive, "event-bus"), b.create_archive),
+        **{op: (_types(archive), b.on_named(op, archive, "ArchiveName", "ArchiveName"))
+           for op in ("DeleteArchive", "DescribeArchive", "UpdateArchive")},
+        **{op: (_types(replay), b.on_named(op, replay, "ReplayName", "ReplayName"))
+           for op in ("CancelReplay", "DescribeReplay")},
+        "StartReplay": (_types(replay, archive, "event-bus"), b.start_replay),
+        **{op: (_types("endpoint"), b.on_endpoint(op))
+           for op in ("CreateEndpoint", "UpdateEndpoint")},
+        **{op: (_types("endpoint"), b.on_named(op, "endpoint", "Name", "EndpointName"))
+           for op in ("DeleteEndpoint", "DescribeEndpoint")},
+        **{op: (_types("event-source"), b.on_named(op, "event-source", "Name", "EventSourceName"))
+           for op in _EVENT_SOURCE_OPS},
+        "ListPartnerEventSourceAccounts": (_types("event-source"), b.on_named(
+            "ListPartnerEventSourceAccounts", "event-source", "EventSourceName",
+            "EventSourceName")),
+        **{op: ((ANY_RESOURCE,), b.on_any_resource(op)) for op in _ON_ANY},
     }
+    # fmt: on
     return {
-        operation: OperationSpec(f"{SERVICE}:{action}", forms, build)
-        for operation, (action, forms, build) in spec.items()
+        operation: OperationSpec(f"{SERVICE}:{operation}", forms, build)
+        for operation, (forms, build) in table.items()
     }
-
-
-def _none(action: str) -> Callable[[Call], list[Authorization]]:
-    def build(call: Call) -> list[Authorization]:
-        return any_resource(call, f"events:{action}")
-
-    return build
-
-
-UNMAPPED: dict[str, str] = {}
