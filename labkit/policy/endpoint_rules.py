@@ -47,7 +47,7 @@ def check_size(reader: Reader) -> None:
         reader.error(
             "policy-too-large",
             MAX_CHARACTERS,
-            None,
+            "",
             f"the endpoint policy has {size:,} characters; the limit is {MAX_CHARACTERS:,} "
             "including white space",
             "shorten it: remove white space, merge statements or use wildcards in actions",

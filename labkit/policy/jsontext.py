@@ -63,25 +63,17 @@ class JsonSyntaxError(ValueError):
         self.reason = reason
         self.offset = offset
         self.hint = hint
+        self.path = ""
 
 
 def parse(text: str) -> Node:
     """Read one JSON document from ``text``; raise :class:`JsonSyntaxError` where it is not JSON."""
     reader = _Reader(text)
-    pos = reader.skip(0)
-    if pos == len(text):
-        raise JsonSyntaxError(
-            "the document is empty", pos, 'write a JSON object such as {"Statement": []}'
-        )
-    node, pos = reader.value(pos, 0)
-    pos = reader.skip(pos)
-    if pos != len(text):
-        raise JsonSyntaxError(
-            f"unexpected {_describe(text, pos)} after the end of the JSON document",
-            pos,
-            "remove it, or wrap several values in one object or array",
-        )
-    return node
+    try:
+        return reader.document()
+    except JsonSyntaxError as err:
+        err.path = reader.current_path()
+        raise
 
 
 def _describe(text: str, pos: int) -> str:
@@ -94,6 +86,31 @@ def _describe(text: str, pos: int) -> str:
 class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
+        self.path: list[str | int] = []
+
+    def current_path(self) -> str:
+        """Where reading stopped, as an element path (``Statement[0].Action``)."""
+        out = ""
+        for part in self.path:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        return out
+
+    def document(self) -> Node:
+        text = self.text
+        pos = self.skip(0)
+        if pos == len(text):
+            raise JsonSyntaxError(
+                "the document is empty", pos, 'write a JSON object such as {"Statement": []}'
+            )
+        node, pos = self.value(pos, 0)
+        pos = self.skip(pos)
+        if pos != len(text):
+            raise JsonSyntaxError(
+                f"unexpected {_describe(text, pos)} after the end of the JSON document",
+                pos,
+                "remove it, or wrap several values in one object or array",
+            )
+        return node
 
     def skip(self, pos: int) -> int:
         return _WHITESPACE.match(self.text, pos).end()  # type: ignore[union-attr]
@@ -163,6 +180,7 @@ class _Reader:
                     "object keys are strings in double quotes; remove any comma before }",
                 )
             key, pos = self.string(pos)
+            self.path.append(key.value)
             pos = self.skip(pos)
             if not text.startswith(":", pos):
                 raise JsonSyntaxError(
@@ -172,6 +190,7 @@ class _Reader:
                 )
             pos = self.skip(pos + 1)
             item, pos = self.value(pos, depth)
+            self.path.pop()
             members.append((key, item))
             pos = self.skip(pos)
             if text.startswith(",", pos):
@@ -197,7 +216,9 @@ class _Reader:
                 raise JsonSyntaxError(
                     "trailing comma before ']'", pos, "remove the comma after the last item"
                 )
+            self.path.append(len(items))
             item, pos = self.value(pos, depth)
+            self.path.pop()
             items.append(item)
             pos = self.skip(pos)
             if text.startswith(",", pos):

@@ -96,7 +96,7 @@ def source_text(source: Source, kind: str) -> str:
                 "the document is not valid UTF-8",
                 line,
                 column,
-                None,
+                "",
                 "save it as UTF-8",
             )
             raise PolicyValidationError.from_finding(
@@ -121,7 +121,7 @@ def _render_mapping(source: Mapping[str, Any], kind: str) -> str:
         f"{type(value).__name__} value {value!r} cannot be written as JSON",
         line,
         column,
-        path or None,
+        path,
         "use only dicts, lists, strings, numbers, booleans and None",
     )
     raise PolicyValidationError.from_finding(error_code(kind), finding, (finding,))
@@ -158,7 +158,7 @@ def read_document(
         root = parse(text)
     except JsonSyntaxError as err:
         reader.add(
-            "error", "json-syntax", err.offset, None, f"not valid JSON: {err.reason}", err.hint
+            "error", "json-syntax", err.offset, err.path, f"not valid JSON: {err.reason}", err.hint
         )
         return None, _ordered(reader.findings)
     if kind == "vpc-endpoint":
@@ -363,7 +363,7 @@ def _read_principal(reader, members, node, path, effect):  # type: ignore[no-unt
             "principal-not-allowed",
             members[key][0],
             join(path, key),
-            f"a {label} should not specify a principal ({key})",
+            f"{_article(label)} {label} should not specify a principal ({key})",
             f"remove {key}: the policy applies to the identity it is attached to",
         )
         return None
@@ -382,7 +382,7 @@ def _read_principal(reader, members, node, path, effect):  # type: ignore[no-unt
                 "missing-principal",
                 node,
                 path,
-                f"every statement of a {label} must contain a Principal",
+                f"every statement of {_article(label)} {label} must contain a Principal",
                 'add "Principal": "*" (and narrow it with conditions such as aws:PrincipalAccount)',
             )
         return None
@@ -412,6 +412,10 @@ def _read_principal(reader, members, node, path, effect):  # type: ignore[no-unt
         )
         return None
     return element
+
+
+def _article(label: str) -> str:
+    return "an" if label[0] in "aeiou" else "a"
 
 
 def _check_rcp_allow(

@@ -49,9 +49,9 @@ class Request:
                 raise TypeError(f"Request.{name} must be a string, not {getattr(self, name)!r}")
         if not isinstance(self.context, Mapping):
             raise TypeError("Request.context must be a mapping of condition key -> value(s)")
-        normalised = {str(k).lower(): _context_value(str(k), v) for k, v in self.context.items()}
-        object.__setattr__(self, "_keys", normalised)
-        object.__setattr__(self, "context", MappingProxyType(dict(self.context)))
+        given = {str(k): _context_value(str(k), v) for k, v in self.context.items()}
+        object.__setattr__(self, "_keys", {k.lower(): v for k, v in given.items()})
+        object.__setattr__(self, "context", MappingProxyType(given))
 
     @property
     def condition_keys(self) -> Mapping[str, ContextValue]:
