@@ -11,10 +11,36 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 DEFAULT_CAPACITY = 20_000
+
+
+class Lazy:
+    """A value computed the first time a record holding it is read (e.g. an explanation).
+
+    Keeps costly, rarely read parts of a record off the request's hot path.
+    """
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+
+    def value(self) -> Any:
+        """Compute the value."""
+        return self._make()
+
+
+def _resolve(value: Any) -> Any:
+    if isinstance(value, Lazy):
+        return _resolve(value.value())
+    if isinstance(value, dict):
+        return {key: _resolve(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_resolve(item) for item in value]
+    return value
 
 
 class DecisionLog:
@@ -40,13 +66,19 @@ class DecisionLog:
         """The record for ``request_id`` (a copy), or ``None`` if unknown or dropped."""
         with self._lock:
             found = self._records.get(request_id)
-            return copy.deepcopy(found) if found is not None else None
+            if found is None:
+                return None
+            resolved = _resolve(found)
+            self._records[request_id] = resolved  # computed once
+            return copy.deepcopy(resolved)
 
     def recent(self, count: int = 20) -> list[dict[str, Any]]:
         """The last ``count`` records, newest last."""
         with self._lock:
-            items = list(self._records.values())[-count:] if count > 0 else []
-            return copy.deepcopy(items)
+            ids = list(self._records)[-count:] if count > 0 else []
+            for request_id in ids:
+                self._records[request_id] = _resolve(self._records[request_id])
+            return copy.deepcopy([self._records[i] for i in ids])
 
     def __len__(self) -> int:
         with self._lock:

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Protocol
 
+from labkit.local.decisions import Lazy
 from labkit.local.gateway_input import VALIDATION_CODE, ServiceCall
 from labkit.local.sigv4 import Verified
 from labkit.local.wire import AwsError
@@ -41,7 +42,7 @@ class Route:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the decision log."""
-        return dataclasses.asdict(self)
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,9 @@ class PolicyDecider:
         for authz, request in contexts:
             policies, sources = self._policy_set(verified.credential, route, authz.resource)
             decision = policy.evaluate(request, policies)
-            evaluations.append(self._evaluation(request, request.derived, sources, decision))
+            message = decision.message(self.message_style)
+            evaluations.append(self._evaluation(request, sources, decision, message))
             if not decision.allowed:
-                message = decision.message(self.message_style)
                 return Judgement(False, message, self._record(evaluations))
         return Judgement(True, None, self._record(evaluations))
 
@@ -196,21 +197,18 @@ class PolicyDecider:
         sources.append(_source_entry(kind, source.name, source.arn, source.document))
         return _parsed(source.document, kind, source.name, source.arn)
 
+    @staticmethod
     def _evaluation(
-        self,
-        request: Any,
-        reasons: Mapping[str, str],
-        sources: list[dict[str, Any]],
-        decision: Any,
+        request: Any, sources: list[dict[str, Any]], decision: Any, message: str | None
     ) -> dict[str, Any]:
         return {
-            "request": request_to_dict(request),
-            "context_reasons": dict(reasons),
+            "request": Lazy(lambda: request_to_dict(request)),
+            "context_reasons": Lazy(lambda: dict(getattr(request, "derived", {}))),
             "policies": sources,
             "decision": decision.decision,
             "denied_by": decision.denied_by,
-            "message": decision.message(self.message_style),
-            "explanation": decision.explanation.to_dict(),
+            "message": message,
+            "explanation": Lazy(lambda: decision.explanation.to_dict()),
         }
 
     @staticmethod

@@ -49,3 +49,20 @@ def test_concurrent_writers_lose_nothing() -> None:
     for t in threads:
         t.join()
     assert len(log) == 4000
+
+
+def test_lazy_parts_are_computed_once_on_first_read() -> None:
+    from labkit.local.decisions import Lazy
+
+    calls: list[int] = []
+
+    def explain() -> dict:
+        calls.append(1)
+        return {"steps": [Lazy(lambda: "nested")]}
+
+    log = DecisionLog()
+    log.record("r1", {"explanation": Lazy(explain)})
+    assert calls == []
+    assert log.get("r1") == {"request_id": "r1", "explanation": {"steps": ["nested"]}}
+    assert log.recent(1)[0]["explanation"] == {"steps": ["nested"]}
+    assert calls == [1]
