@@ -13,7 +13,7 @@ from labkit.catalog.model import Authorization
 from labkit.policy.request import Request
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DerivedRequest(Request):
     """A :class:`~labkit.policy.request.Request` that also says why each context key is there.
 
