@@ -33,6 +33,19 @@ class Statement:
     line: int
     column: int
     required_variables: tuple[Variable, ...] = ()
+    _action_match: Any = field(init=False, repr=False, compare=False)
+    _resource_match: Any = field(init=False, repr=False, compare=False)
+    _check_principal: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Bind the hot-path matchers once: evaluating a request then costs a few calls.
+        setattr_ = object.__setattr__
+        setattr_(self, "_action_match", self.action._regex.fullmatch)
+        regex = self.resource._regex
+        setattr_(self, "_resource_match", None if regex is None else regex.fullmatch)
+        principal = self.principal
+        everyone = principal is not None and not principal.negated and principal.principals.everyone
+        setattr_(self, "_check_principal", principal is not None and not everyone)
 
     def unresolved_variables(self, request: Request) -> list[Variable]:
         """Variables without default whose key the request lacks (they void the statement)."""
@@ -41,14 +54,18 @@ class Statement:
 
     def applies(self, request: Request) -> bool:
         """True if every element and condition of the statement matches ``request``."""
-        if not self.action.applies(request.action_lower):
+        if (self._action_match(request._action_lower) is None) is not self.action.negated:
             return False
-        keys = request.condition_keys
+        keys = request._keys
         if self.required_variables and self.unresolved_variables(request):
             return False
-        if not self.resource.applies(request.resource, keys):
+        resource_match = self._resource_match
+        if resource_match is not None:
+            if (resource_match(request.resource) is None) is not self.resource.negated:
+                return False
+        elif not self.resource.applies(request.resource, keys):
             return False
-        if self.principal is not None and not self.principal.applies(request.caller):
+        if self._check_principal and not self.principal.applies(request.caller):  # type: ignore[union-attr]
             return False
         for clause in self.conditions:  # noqa: SIM110 (a loop is faster than all() here)
             if not clause.evaluate(keys):

@@ -42,18 +42,18 @@ def caller_from(principal: str, principal_arn: str | None = None) -> Caller:
     """
     if principal in ("*", "anonymous", ""):
         return Caller(principal, "anonymous")
-    match = _ARN.fullmatch(principal)
-    if match is None:
+    parts = principal.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
         if "." in principal:
             return Caller(principal, "service", service=principal.lower())
         return Caller(principal, "other")
-    partition, service, _region, account, resource = match.groups()
-    account = account or None
+    _arn, partition, service, _region, account_id, resource = parts
+    account = account_id or None
     if service == "sts" and resource.startswith("assumed-role/"):
         pieces = resource.split("/")
         role_name = pieces[1] if len(pieces) > 2 else ""
-        role_arn = f"arn:{partition}:iam::{account}:role/{role_name}"
-        role_prefix = f"arn:{partition}:iam::{account}:role/"
+        role_prefix = f"arn:{partition}:iam::{account_id}:role/"
+        role_arn = role_prefix + role_name
         if (
             principal_arn
             and principal_arn.startswith(role_prefix)
@@ -63,12 +63,13 @@ def caller_from(principal: str, principal_arn: str | None = None) -> Caller:
         return Caller(principal, "session", account, role_arn)
     if service == "sts" and resource.startswith("federated-user/"):
         return Caller(principal, "federated-user", account)
-    if service == "iam" and resource == "root":
-        return Caller(principal, "root", account)
-    if service == "iam" and resource.startswith("user/"):
-        return Caller(principal, "user", account)
-    if service == "iam" and resource.startswith("role/"):
-        return Caller(principal, "role", account, role_arn=principal)
+    if service == "iam":
+        if resource == "root":
+            return Caller(principal, "root", account)
+        if resource.startswith("user/"):
+            return Caller(principal, "user", account)
+        if resource.startswith("role/"):
+            return Caller(principal, "role", account, role_arn=principal)
     return Caller(principal, "other", account)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
 from labkit.policy.principals import Caller, caller_from
 from labkit.policy.variables import ContextValue
+
+_NOT_YET: Any = object()
 
 
 def _context_value(key: str, value: Any) -> ContextValue:
@@ -26,7 +27,7 @@ def _context_value(key: str, value: Any) -> ContextValue:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Request:
     """A request as IAM sees it.
 
@@ -42,54 +43,90 @@ class Request:
     resource: str
     context: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
     via_endpoint: bool = False
+    _keys: dict[str, ContextValue] = field(init=False, repr=False, compare=False)
+    _action_lower: str = field(init=False, repr=False, compare=False)
+    _caller: Caller = field(init=False, repr=False, compare=False, default=_NOT_YET)
+    _accounts: tuple[str | None, str | None] = field(
+        init=False, repr=False, compare=False, default=_NOT_YET
+    )
 
     def __post_init__(self) -> None:
-        for name in ("principal", "action", "resource"):
-            if not isinstance(getattr(self, name), str):
-                raise TypeError(f"Request.{name} must be a string, not {getattr(self, name)!r}")
-        if not isinstance(self.context, Mapping):
+        principal, action, resource, context = (
+            self.principal,
+            self.action,
+            self.resource,
+            self.context,
+        )
+        if not (
+            isinstance(principal, str) and isinstance(action, str) and isinstance(resource, str)
+        ):
+            raise TypeError(
+                "Request principal, action and resource must be strings, got "
+                f"{principal!r}, {action!r}, {resource!r}"
+            )
+        if not isinstance(context, Mapping):
             raise TypeError("Request.context must be a mapping of condition key -> value(s)")
-        given = {str(k): _context_value(str(k), v) for k, v in self.context.items()}
-        object.__setattr__(self, "_keys", {k.lower(): v for k, v in given.items()})
-        object.__setattr__(self, "context", MappingProxyType(given))
+        given = {
+            str(k): v if isinstance(v, str) else _context_value(str(k), v)
+            for k, v in context.items()
+        }
+        setattr_ = object.__setattr__
+        setattr_(self, "_keys", {k.lower(): v for k, v in given.items()})
+        setattr_(self, "context", MappingProxyType(given))
+        setattr_(self, "_action_lower", action.lower())
 
     @property
     def condition_keys(self) -> Mapping[str, ContextValue]:
         """The condition keys, lower-cased, values as ``str`` or ``tuple[str, ...]``."""
-        return self._keys  # type: ignore[attr-defined,no-any-return]
+        return self._keys
 
-    @cached_property
+    @property
     def action_lower(self) -> str:
         """The action, lower-cased (action names are case-insensitive)."""
-        return self.action.lower()
+        return self._action_lower
 
-    @cached_property
+    @property
     def caller(self) -> Caller:
-        """The principal split into its layers (session, role, account)."""
-        hint = self.condition_keys.get("aws:principalarn")
-        return caller_from(self.principal, hint if isinstance(hint, str) else None)
+        """The principal split into its layers (session, role, account); computed on first use."""
+        caller = self._caller
+        if caller is _NOT_YET:
+            hint = self._keys.get("aws:principalarn")
+            caller = caller_from(self.principal, hint if isinstance(hint, str) else None)
+            object.__setattr__(self, "_caller", caller)
+        return caller
 
-    @cached_property
+    def _account_pair(self) -> tuple[str | None, str | None]:
+        pair = self._accounts
+        if pair is _NOT_YET:
+            keys = self._keys
+            mine = self.caller.account
+            if not mine:
+                value = keys.get("aws:principalaccount")
+                mine = value if isinstance(value, str) else None
+            parts = self.resource.split(":", 5)
+            if len(parts) == 6 and parts[0] == "arn" and parts[4] not in ("", "*"):
+                theirs: str | None = parts[4]
+            else:
+                value = keys.get("aws:resourceaccount")
+                theirs = value if isinstance(value, str) else None
+            pair = (mine, theirs)
+            object.__setattr__(self, "_accounts", pair)
+        return pair
+
+    @property
     def principal_account(self) -> str | None:
         """The caller's account (from its ARN, else ``aws:PrincipalAccount``)."""
-        if self.caller.account:
-            return self.caller.account
-        value = self.condition_keys.get("aws:principalaccount")
-        return value if isinstance(value, str) else None
+        return self._account_pair()[0]
 
-    @cached_property
+    @property
     def resource_account(self) -> str | None:
         """The resource's account (from its ARN, else ``aws:ResourceAccount``), or ``None``."""
-        parts = self.resource.split(":", 5)
-        if len(parts) == 6 and parts[0] == "arn" and parts[4] not in ("", "*"):
-            return parts[4]
-        value = self.condition_keys.get("aws:resourceaccount")
-        return value if isinstance(value, str) else None
+        return self._account_pair()[1]
 
     @property
     def cross_account(self) -> bool:
         """True if the resource belongs to another account than the caller."""
-        mine, theirs = self.principal_account, self.resource_account
+        mine, theirs = self._account_pair()
         return mine is not None and theirs is not None and mine != theirs
 
     def to_dict(self) -> dict[str, Any]:

@@ -77,8 +77,18 @@ class Template:
 
     def text(self, context: Mapping[str, ContextValue] | None = None) -> str | None:
         """The resolved value as plain text, or ``None`` if a variable cannot be resolved."""
-        chunks = self.chunks(context)
-        return None if chunks is None else "".join(text for text, _ in chunks)
+        out = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+            elif isinstance(part, Variable):
+                value = part.resolve(context or {})
+                if value is None:
+                    return None
+                out.append(value)
+            else:
+                out.append(part[0])
+        return "".join(out)
 
 
 def literal(raw: str) -> Template:

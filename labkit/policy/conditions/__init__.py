@@ -77,10 +77,15 @@ class ConditionClause:
     path: str
     key_lower: str = field(init=False)
     matcher: Matcher = field(init=False, repr=False, compare=False)
+    _negated: bool = field(init=False, repr=False, compare=False)
+    _is_null: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "key_lower", self.key.lower())
-        object.__setattr__(self, "matcher", self.name.spec.build(self.values))
+        setattr_ = object.__setattr__
+        setattr_(self, "key_lower", self.key.lower())
+        setattr_(self, "matcher", self.name.spec.build(self.values))
+        setattr_(self, "_negated", self.name.spec.negated)
+        setattr_(self, "_is_null", self.name.spec.family == "Null")
 
     @property
     def negated(self) -> bool:
@@ -89,7 +94,11 @@ class ConditionClause:
 
     def evaluate(self, context: Context) -> bool:
         """Whether this clause holds for a request with ``context`` (lower-cased keys)."""
-        return clause_holds(self, context.get(self.key_lower), self.matcher, context)
+        raw = context.get(self.key_lower)
+        if raw.__class__ is str and not self._is_null:
+            # One value: plain, ForAnyValue and ForAllValues all reduce to this test.
+            return self.matcher(raw, context) != self._negated  # type: ignore[arg-type]
+        return clause_holds(self, raw, self.matcher, context)
 
     def value_matcher(self, index: int) -> Matcher:
         """A matcher for the ``index``-th policy value alone (used by explanations)."""
