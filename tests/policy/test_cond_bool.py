@@ -15,3 +15,9 @@ def test_bool() -> None:
     assert not holds("Bool", "true", None)
     assert holds("BoolIfExists", "false", None)
     assert holds("ForAnyValue:Bool", "true", ["false", "true"])
+
+
+def test_no_policy_variables_in_bool_values() -> None:
+    # The IAM variables page lists Bool among the operators without variables (labkit's choice
+    # where the 2023 operators page says otherwise): the text is compared as written.
+    assert not holds("Bool", "${aws:x}", {"test:key": "true", "aws:x": "true"})

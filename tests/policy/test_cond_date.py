@@ -47,3 +47,7 @@ def test_missing_key() -> None:
 def test_iso_and_epoch_agree(moment: datetime) -> None:
     moment = moment.replace(microsecond=0, tzinfo=UTC)
     assert holds("DateEquals", moment.isoformat(), str(int(moment.timestamp())))
+
+
+def test_a_bare_year_reads_as_epoch_seconds() -> None:
+    assert parse_date("2026") == datetime(1970, 1, 1, 0, 33, 46, tzinfo=UTC)

@@ -290,3 +290,8 @@ def test_parsing_the_same_text_twice_is_cached_and_immutable() -> None:
     assert parse_policy(source, name="a") is not parse_policy(source, name="b")
     with pytest.raises(AttributeError):
         parse_policy(source).kind = "scp"  # type: ignore[misc]
+
+
+def test_an_empty_statement_list_is_accepted_with_a_warning() -> None:
+    policy = parse_policy('{"Version": "2012-10-17", "Statement": []}')
+    assert policy.statements == () and [f.code for f in policy.findings] == ["empty-statement"]
