@@ -151,3 +151,15 @@ class Reader:
 def join(path: str, name: str) -> str:
     """``path.name`` (or ``name`` at the top)."""
     return f"{path}.{name}" if path else name
+
+
+def read_string(
+    reader: Reader, members: dict[str, tuple[Node, Node]], key: str, path: str = ""
+) -> str | None:
+    """The string value of member ``key`` (``None`` if absent; an error if not a string)."""
+    if key not in members:
+        return None
+    node = members[key][1]
+    if reader.expect(node, ("string",), join(path, key), key):
+        return str(node.value)
+    return None
