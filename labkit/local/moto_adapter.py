@@ -46,6 +46,33 @@ def prepare_environment() -> None:
     os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     os.environ.pop("MOTO_ACCOUNT_ID", None)  # would pin every request to one account
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    share_botocore_loader()
+
+
+def share_botocore_loader() -> None:
+    """One botocore data loader per process instead of one per Session.
+
+    moto creates a fresh boto3 Session for several look-ups while it imports and serves
+    (``get_available_regions``, response serialization), and each fresh Session would parse
+    endpoints.json and the EC2 model again: about a second of a lab's cold start.
+    """
+    import botocore.loaders
+    import botocore.session
+
+    if getattr(botocore.session.create_loader, "labkit_shared", False):
+        return
+    original = botocore.loaders.create_loader
+    loaders: dict[Any, Any] = {}
+    lock = threading.Lock()
+
+    def create_loader(search_path_string: Any = None) -> Any:
+        with lock:
+            if search_path_string not in loaders:
+                loaders[search_path_string] = original(search_path_string)
+            return loaders[search_path_string]
+
+    create_loader.labkit_shared = True  # type: ignore[attr-defined]
+    botocore.session.create_loader = create_loader
 
 
 def moto_version() -> str:

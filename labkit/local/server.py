@@ -20,6 +20,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,15 @@ class LabServer:
             raise
 
     def _start(self) -> LabInfo:
+        phases: dict[str, float] = {}
+        mark = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal mark
+            now = time.perf_counter()
+            phases[name] = round(now - mark, 4)
+            mark = now
+
         from labkit.local.control_api import ControlApi
         from labkit.local.control_front import ControlFront
         from labkit.local.imds import MetadataService
@@ -87,18 +97,22 @@ class LabServer:
         from labkit.local.state import LabState
 
         pending = float(os.environ.get(PENDING_ENV, moto_adapter.DEFAULT_PENDING_SECONDS))
+        lap("imports")
         moto = moto_adapter.MotoServer()
         moto_url = moto.start()
         self._stops.append(moto.stop)
         moto_adapter.install_fixups(pending_seconds=pending)
+        lap("moto_server")
         seeder = Seeder(moto_url, "ap-northeast-1")
         seeded = seed(seeder, self.scenario)
+        lap("seed")
         state = LabState(
             seeded,
             moto_url=moto_url,
             mint_instance_session=lambda: seeder.mint_instance_session(seeded),
         )
         instance_key = state.instance_credentials()
+        lap("instance_session")
 
         front = ControlFront(state, moto_url)
         control_url = front.start()
@@ -113,6 +127,7 @@ class LabServer:
         data_urls = self.data_plane.start()
         self._stops.append(self.data_plane.stop)
         front.route_data_plane_to(data_urls["public"])
+        lap("listeners")
         ctl = ControlApi(self.ctl_token, decisions=self.data_plane.decisions, stop=self.stopped.set)
         ctl_url = ctl.start()
         self._stops.append(ctl.stop)
@@ -149,6 +164,7 @@ class LabServer:
             home=str(home),
             config_file=str(home / ".aws" / "config"),
             pid=os.getpid(),
+            extra={"startup_seconds": phases},
         )
         envfile.write_home(self.info)
         self.secrets = self._secrets(state, seeded)
