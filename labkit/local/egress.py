@@ -12,8 +12,8 @@ DNS responder answers it (``LabState.resolve``), and sends the call where the an
   instance) or to a NAT gateway in the instance's subnet, else the flow is dropped.
 
 A dropped flow is held silently, then reset (:data:`DROP_GRACE` seconds after the lab's
-``network_timeout``): clients built by the lab use ``network_timeout`` as their read timeout and
-report a read timeout; other clients see the connection reset. On AWS the SYN is dropped and
+``network_timeout``): clients configured with :func:`client_timeouts` report a read timeout;
+other clients see the connection reset. On AWS the SYN is dropped and
 the client reports a connect timeout (docs/fidelity/local-data.md).
 
 The public listener is the internet side: calls from outside the VPC always take the public path.
@@ -62,6 +62,15 @@ class Blocked:
     name: str
     address: str | None
     reason: str
+
+
+def client_timeouts(network_timeout: float) -> dict[str, float]:
+    """botocore ``Config`` timeouts under which a dropped flow reads as a timeout.
+
+    The egress holds a dropped flow ``DROP_GRACE`` seconds longer than this, so a client using
+    these settings reports ``Read timeout on endpoint URL`` rather than a reset connection.
+    """
+    return {"connect_timeout": network_timeout, "read_timeout": network_timeout}
 
 
 def service_name(service: str, region: str) -> str:

@@ -10,7 +10,7 @@ from botocore.exceptions import ReadTimeoutError
 from dataplane_doubles import ScriptedDecider
 from lab_world import World
 
-from labkit.local.egress import INTERNET_CLIENT_IP
+from labkit.local.egress import INTERNET_CLIENT_IP, client_timeouts
 
 
 def put(client: Any, group: str = "logs-test-allowed") -> dict[str, Any]:
@@ -73,7 +73,7 @@ def test_an_endpoint_security_group_without_443_times_out(clean: World, plane_fa
     clean.create_endpoint("logs", security_groups=[closed])
     decider = ScriptedDecider()
     plane, urls = plane_factory(decider, network_timeout=1.0)
-    client = clean.instance_client(urls["egress"], read_timeout=0.5, connect_timeout=0.5)
+    client = clean.instance_client(urls["egress"], **client_timeouts(1.0))
     started = time.monotonic()
     with pytest.raises(ReadTimeoutError) as caught:
         put(client)
