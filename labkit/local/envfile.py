@@ -67,6 +67,12 @@ def common_env(info: LabInfo, who: str) -> dict[str, str | None]:
             "LABKIT_LAB_SCENARIO": info.scenario,
         }
     )
+    if info.urls.get("guard_proxy"):
+        # Anything still aimed at a real host (an old CLI ignoring AWS_ENDPOINT_URL_*, a
+        # hard-coded URL) goes to the lab's refusing proxy and fails fast with a message.
+        from labkit.local.guard import proxy_env
+
+        env.update(proxy_env(info.urls["guard_proxy"]))
     return env
 
 

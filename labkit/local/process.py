@@ -29,7 +29,7 @@ from botocore.credentials import (
 )
 from botocore.utils import InstanceMetadataFetcher
 
-from labkit.local import envfile
+from labkit.local import envfile, guard
 from labkit.local.labinfo import LabInfo
 
 Who = Literal["admin", "instance", "other-account"]
@@ -198,7 +198,9 @@ class LocalLab:
         """A boto3 session as ``who``: the instance role (via IMDS), the admin, or stolen keys."""
         if who not in envfile.PROFILE_OF:
             raise ValueError(f"who must be one of {sorted(envfile.PROFILE_OF)}, not {who!r}")
-        return boto3.Session(botocore_session=self._botocore_session(who))
+        session = self._botocore_session(who)
+        guard.install(session)  # every client of this session refuses non-loopback hosts
+        return boto3.Session(botocore_session=session)
 
     def endpoint_url(self, service: str, who: Who = "instance") -> str:
         """Where ``who``'s calls to ``service`` go (Logs/EventBridge as its traffic would)."""
@@ -212,7 +214,7 @@ class LocalLab:
         client = self.session(who).client(
             service, endpoint_url=self.endpoint_url(service, who), config=merged
         )
-        _install_guard(client)
+        guard.install(client)  # refuses any request not aimed at loopback
         return client
 
     def env(self, who: Who = "instance") -> dict[str, str | None]:
@@ -248,14 +250,3 @@ class LocalLab:
         if status != 200:
             raise KeyError(payload.get("error", request_id))
         return payload  # type: ignore[no-any-return]
-
-
-def _install_guard(client: Any) -> None:
-    """Refuse any request that is not aimed at loopback (``labkit.local.guard`` when present)."""
-    try:
-        from labkit.local import guard
-    except ImportError:
-        return
-    install = getattr(guard, "install", None)
-    if install is not None:
-        install(client)

@@ -69,6 +69,8 @@ def test_instance_env_holds_no_secret_and_points_at_the_lab(lab: LocalLab) -> No
     assert env["AWS_PAGER"] == "" and env["AWS_DEFAULT_REGION"] == "ap-northeast-1"
     assert env["AWS_ACCESS_KEY_ID"] is None and env["AWS_PROFILE"] is None
     assert env["HOME"] == lab.info.home
+    assert env["HTTPS_PROXY"].startswith(lab.info.urls["guard_proxy"])
+    assert "127.0.0.1" in env["NO_PROXY"]
     digrc = (Path(lab.info.home) / ".digrc").read_text()
     assert digrc.split() == ["@127.0.0.1", "-p", str(lab.info.dns_vpc[1])]
     assert (Path(lab.info.home).stat().st_mode & 0o777) == 0o700
@@ -198,3 +200,12 @@ def test_exfiltration_scenario_seeds_the_other_account() -> None:
         )
         buses = {b["Name"] for b in events.list_event_buses()["EventBuses"]}
         assert "exfil-bus" in buses
+
+
+def test_lab_sessions_refuse_real_aws_hosts(lab: LocalLab) -> None:
+    from labkit.local.guard import RealAWSRefused
+
+    for who in ("admin", "instance"):
+        real = lab.session(who).client("sts", endpoint_url="https://sts.amazonaws.com")
+        with pytest.raises(RealAWSRefused):
+            real.get_caller_identity()
