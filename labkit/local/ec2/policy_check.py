@@ -55,9 +55,18 @@ def check_endpoint_policy(text: str) -> None:
     try:
         parse_policy(text, kind="vpc-endpoint")
     except PolicyValidationError as err:
-        place = f" at position ({err.line},{err.column})" if err.line else ""
-        where = f" in {err.path}" if getattr(err, "path", None) else ""
-        hint = f" {err.hint}" if getattr(err, "hint", None) else ""
-        raise Ec2Error(
-            "InvalidPolicyDocument", f"{NOT_VALID} {err.reason}{where}{place}.{hint}"
-        ) from None
+        raise Ec2Error("InvalidPolicyDocument", semantic_message(err)) from None
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def semantic_message(err: Any) -> str:
+    """``The Policy Document is not valid. <Reason> at position (L,C) in <path>. <Hint>.``"""
+    place = f" at position ({err.line},{err.column})" if getattr(err, "line", None) else ""
+    where = f" in {err.path}" if getattr(err, "path", None) else ""
+    reason = _sentence(f"{err.reason}{place}{where}")
+    hint = _sentence(getattr(err, "hint", "") or "")
+    return f"{NOT_VALID} {reason}" + (f" {hint}" if hint else "")

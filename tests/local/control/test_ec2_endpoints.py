@@ -185,9 +185,30 @@ def test_policy_without_principal_is_refused_with_a_place(clean: Any) -> None:
         clean.ec2().modify_vpc_endpoint(VpcEndpointId=vpce, PolicyDocument=text)
     code, message, status = error_of(excinfo)
     assert (code, status) == ("InvalidPolicyDocument", 400)
-    assert message.startswith("The Policy Document is not valid.")
-    assert "Principal" in message
+    assert message.startswith("The Policy Document is not valid. ")
+    assert "Principal" in message and "at position (1," in message
+    assert "in Statement[0]." in message
     assert describe(clean, vpce)["PolicyDocument"] == DEFAULT_INTERFACE_POLICY
+
+
+@pytest.mark.skipif(
+    not policy_engine_available(), reason="labkit.policy.parse_policy has not landed yet"
+)
+def test_not_principal_with_allow_is_refused(clean: Any) -> None:
+    created = create(clean)
+    statement = {
+        "Effect": "Allow",
+        "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"},
+        "Action": "*",
+        "Resource": "*",
+    }
+    with pytest.raises(ClientError) as excinfo:
+        clean.ec2().modify_vpc_endpoint(
+            VpcEndpointId=created["VpcEndpointId"],
+            PolicyDocument=json.dumps({"Statement": [statement]}),
+        )
+    code, message, _ = error_of(excinfo)
+    assert code == "InvalidPolicyDocument" and "NotPrincipal" in message
 
 
 def test_oversized_policy_is_refused(clean: Any) -> None:
