@@ -385,3 +385,37 @@ def _raw_ec2(core: Any, form: str) -> tuple[int, list[tuple[str, str]], bytes]:
     ).add_auth(request)
     answer = core.front.handle("POST", "/", list(request.headers.items()), form.encode())
     return answer.status, answer.headers, answer.body
+
+
+def test_two_subnets_in_one_zone_are_refused(clean: Any) -> None:
+    ec2 = clean.ec2()
+    extra = ec2.create_subnet(
+        VpcId=clean.seeded.vpc_id, CidrBlock="172.31.48.0/20", AvailabilityZone=f"{REGION}a"
+    )["Subnet"]["SubnetId"]
+    try:
+        with pytest.raises(ClientError) as excinfo:
+            create(clean, SubnetIds=[clean.seeded.subnets["default-ap-northeast-1a"], extra])
+        code, message, _ = error_of(excinfo)
+        assert code == "DuplicateSubnetsInSameZone"
+        assert message.startswith(
+            f"Found another VPC endpoint subnet in the availability zone of {extra}."
+        )
+        assert endpoint_ids(clean) == []
+    finally:
+        ec2.delete_subnet(SubnetId=extra)
+
+
+def test_subnet_of_another_vpc_is_refused(clean: Any) -> None:
+    ec2 = clean.ec2()
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.0.0/24", AvailabilityZone=f"{REGION}a")
+    subnet_id = subnet["Subnet"]["SubnetId"]
+    try:
+        with pytest.raises(ClientError) as excinfo:
+            create(clean, SubnetIds=[subnet_id])
+        code, message, _ = error_of(excinfo)
+        assert code == "InvalidParameter" and vpc in message and clean.seeded.vpc_id in message
+        assert endpoint_ids(clean) == []
+    finally:
+        ec2.delete_subnet(SubnetId=subnet_id)
+        ec2.delete_vpc(VpcId=vpc)
