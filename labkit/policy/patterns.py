@@ -3,6 +3,13 @@
 Text is handled as *chunks*: ``(text, wild)`` pairs where ``wild`` says whether ``*`` and ``?``
 in that text are wildcards (policy text) or literal characters (an escape such as ``${*}`` or the
 value a policy variable resolved to).
+
+The expressions never backtrack badly, whatever a policy author writes (``*a*a*a*…b`` against a
+long value would take exponential time as a naive ``.*a.*a…`` regex): a pattern is split at its
+``*`` into fixed-length pieces; the first must match at the start, the last at the end, and each
+middle piece at its leftmost place, committed with an atomic group. For fixed-length pieces the
+leftmost choice loses no match, so the result equals full wildcard matching, in linear time per
+piece.
 """
 
 from __future__ import annotations
@@ -12,22 +19,37 @@ from collections.abc import Iterable, Sequence
 
 Chunk = tuple[str, bool]
 
-_ANY_RUN = ".*"
-_ANY_ONE = "."
-_SEGMENT_RUN = "[^:]*"
-_SEGMENT_ONE = "[^:]"
+ANY_RUN = ".*"
+ANY_ONE = "."
+SEGMENT_RUN = "[^:]*"
+SEGMENT_ONE = "[^:]"
 
 
-def wildcard_source(text: str, run: str = _ANY_RUN, one: str = _ANY_ONE) -> str:
+def wildcard_source(text: str, run: str = ANY_RUN, one: str = ANY_ONE) -> str:
     """Regex source for ``text`` with ``*`` and ``?`` as wildcards."""
-    return re.escape(text).replace(r"\*", run).replace(r"\?", one)
+    return chunks_source([(text, True)], run, one)
 
 
-def chunks_source(chunks: Iterable[Chunk], run: str = _ANY_RUN, one: str = _ANY_ONE) -> str:
-    """Regex source for chunks: wildcards only in ``wild`` chunks."""
-    return "".join(
-        wildcard_source(text, run, one) if wild else re.escape(text) for text, wild in chunks
-    )
+def chunks_source(chunks: Iterable[Chunk], run: str = ANY_RUN, one: str = ANY_ONE) -> str:
+    """Regex source for chunks: wildcards only in ``wild`` chunks (see the module doc)."""
+    pieces: list[list[str]] = [[]]
+    for text, wild in chunks:
+        if not wild:
+            pieces[-1].append(re.escape(text))
+            continue
+        for char in text:
+            if char == "*":
+                pieces.append([])
+            elif char == "?":
+                pieces[-1].append(one)
+            else:
+                pieces[-1].append(re.escape(char))
+    if len(pieces) == 1:
+        return "".join(pieces[0])
+    first, *middle, last = ("".join(piece) for piece in pieces)
+    lazy = run + "?"
+    body = "".join(f"(?>{lazy}{piece})" for piece in middle if piece)
+    return f"{first}{body}{run}{last}"
 
 
 def has_wildcard(text: str) -> bool:
@@ -61,7 +83,7 @@ def arn_source(chunks: Sequence[Chunk], *, fold_prefix: bool) -> str:
         if index == len(segments) - 1:
             parts.append(chunks_source(segment))
             continue
-        source = chunks_source(segment, _SEGMENT_RUN, _SEGMENT_ONE)
+        source = chunks_source(segment, SEGMENT_RUN, SEGMENT_ONE)
         parts.append(f"(?i:{source})" if fold_prefix and source else source)
     return ":".join(parts)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from labkit.policy.elements import ActionElement, ResourceElement
+from labkit.policy.patterns import wildcard_source
 from labkit.policy.variables import literal
 
 STREAM = (
@@ -119,3 +122,21 @@ def test_a_star_in_the_region_never_crosses_a_colon(region: str, rest: str) -> N
     assert not resources(pattern).applies(
         f"arn:aws:logs:{region}:x:111122223333:log-group:{rest}", {}
     )
+
+
+@given(st.text(alphabet="ab*?", max_size=10), st.text(alphabet="ab", max_size=12))
+def test_wildcards_agree_with_fnmatch(pattern: str, value: str) -> None:
+    import fnmatch
+
+    expected = fnmatch.fnmatchcase(value, pattern)
+    assert (re.fullmatch(wildcard_source(pattern), value, re.DOTALL) is not None) is expected
+
+
+@pytest.mark.timeout(20)
+def test_adversarial_patterns_do_not_backtrack() -> None:
+    pattern = "arn:aws:s3:::" + "*a" * 15 + "*b"
+    value = "arn:aws:s3:::" + "a" * 20_000
+    assert not resources(pattern).applies(value, {})
+    assert resources(pattern).applies(value + "b", {})
+    like = "*a" * 15 + "*b"
+    assert not actions("s3:" + like).applies("s3:" + "a" * 20_000)
