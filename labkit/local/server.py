@@ -70,6 +70,7 @@ class LabServer:
         self.info: LabInfo | None = None
         self.secrets: dict[str, Any] = {}
         self.data_plane: Any = None
+        self.home: Path | None = None
         self.ctl_token = secrets.token_urlsafe(32)
 
     def start(self) -> LabInfo:
@@ -134,6 +135,7 @@ class LabServer:
 
         home = Path(tempfile.mkdtemp(prefix="labkit-home-"))
         os.chmod(home, 0o700)
+        self.home = home
         self._stops.append(lambda: shutil.rmtree(home, ignore_errors=True))
         instance = state.instance()
         self.info = LabInfo(
@@ -251,8 +253,13 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         ready.write(json.dumps({"info": info.to_dict(), "secrets": lab.secrets}))
     lab.wait()
-    lab.stop()
-    return 0
+    # A child lab ends fast: remove its files, then exit; the kernel closes every socket at once
+    # (a graceful shutdown would wait on werkzeug's and socketserver's poll loops).
+    if lab.home is not None:
+        shutil.rmtree(lab.home, ignore_errors=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
