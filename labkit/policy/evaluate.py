@@ -24,16 +24,6 @@ from labkit.policy.policy_set import PolicySet
 from labkit.policy.principals import GrantLevel
 from labkit.policy.request import Request
 
-#: When several policy types hold a matching Deny, the one reported (labkit's choice).
-EXPLICIT_DENY_ORDER: tuple[PolicyKind, ...] = (
-    "scp",
-    "rcp",
-    "vpc-endpoint",
-    "permission-boundary",
-    "session",
-    "identity",
-    "resource",
-)
 _GRANT_RANK = {"everyone": 0, "direct": 1, "role": 2, "account": 3}
 
 
@@ -54,43 +44,13 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
 
 def explicit_deny(request: Request, policies: PolicySet) -> DenyHit | None:
     """Step 1: the first matching Deny, policy types in :data:`EXPLICIT_DENY_ORDER`."""
-    for number, level in enumerate(policies.scps):
-        hit = _first_deny(level, request, "scp", number)
-        if hit:
-            return hit
-    for number, level in enumerate(policies.rcps):
-        hit = _first_deny(level, request, "rcp", number)
-        if hit:
-            return hit
-    if request.via_endpoint and policies.vpc_endpoint is not None:
-        hit = _first_deny((policies.vpc_endpoint,), request, "vpc-endpoint", None)
-        if hit:
-            return hit
-    for kind, policy in (
-        ("permission-boundary", policies.permission_boundary),
-        ("session", policies.session),
-    ):
-        if policy is not None:
-            hit = _first_deny((policy,), request, kind, None)  # type: ignore[arg-type]
-            if hit:
-                return hit
-    hit = _first_deny(policies.identity, request, "identity", None)  # type: ignore[arg-type]
-    if hit:
-        return hit
-    if policies.resource is not None:
-        return _first_deny((policies.resource,), request, "resource", None)
-    return None
-
-
-def _first_deny(
-    group: Sequence[Policy], request: Request, kind: PolicyKind, level: int | None
-) -> DenyHit | None:
-    for policy in group:
-        if not policy.denies:
+    via_endpoint = request.via_endpoint
+    for kind, level, policy in policies.deny_plan:
+        if kind == "vpc-endpoint" and not via_endpoint:
             continue
-        statement = policy.first_deny(request)
-        if statement is not None:
-            return DenyHit(kind, policy, statement, level)
+        for statement in policy.denies:
+            if statement.applies(request):
+                return DenyHit(kind, policy, statement, level)
     return None
 
 

@@ -49,7 +49,7 @@ class Derivation:
         return [p for p in self.explained if p.kind == kind]
 
     def _derive(self) -> tuple[str, PolicyKind | None]:
-        from labkit.policy.evaluate import EXPLICIT_DENY_ORDER
+        from labkit.policy.kinds import EXPLICIT_DENY_ORDER
 
         denying = [p for kind in EXPLICIT_DENY_ORDER for p in self.of(kind) if p.denies]
         if denying:

@@ -16,6 +16,18 @@ PRINCIPAL_FORBIDDEN: frozenset[str] = frozenset(
 #: Kinds whose every statement must name a Principal or NotPrincipal.
 PRINCIPAL_REQUIRED: frozenset[str] = frozenset({"resource", "vpc-endpoint", "rcp"})
 
+#: When several policy types hold a matching Deny, the one reported (labkit's choice: AWS names
+#: only one and does not say which; see docs/fidelity/policy.md).
+EXPLICIT_DENY_ORDER: tuple[PolicyKind, ...] = (
+    "scp",
+    "rcp",
+    "vpc-endpoint",
+    "permission-boundary",
+    "session",
+    "identity",
+    "resource",
+)
+
 #: How each kind is named in explanations.
 KIND_LABELS: dict[str, str] = {
     "identity": "identity-based policy",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from labkit.policy.kinds import PolicyKind
+from labkit.policy.kinds import EXPLICIT_DENY_ORDER, PolicyKind
 from labkit.policy.model import Policy
 
 
@@ -52,6 +52,9 @@ class PolicySet:
     rcps: Sequence[Sequence[Policy]] = ()
     permission_boundary: Policy | None = None
     session: Policy | None = None
+    _deny_plan: tuple[tuple[PolicyKind, int | None, Policy], ...] = field(
+        init=False, repr=False, compare=False, default=()
+    )
 
     def __post_init__(self) -> None:
         setattr_ = object.__setattr__
@@ -63,6 +66,19 @@ class PolicySet:
         boundary = _one(self.permission_boundary, "permission_boundary", "permission-boundary")
         setattr_(self, "permission_boundary", boundary)
         setattr_(self, "session", _one(self.session, "session", "session"))
+        placed = list(self.placed())
+        plan = tuple(
+            entry
+            for kind in EXPLICIT_DENY_ORDER
+            for entry in placed
+            if entry[0] == kind and entry[2].denies
+        )
+        setattr_(self, "_deny_plan", plan)
+
+    @property
+    def deny_plan(self) -> tuple[tuple[PolicyKind, int | None, Policy], ...]:
+        """Policies holding Deny statements, in the order denials are reported."""
+        return self._deny_plan
 
     def placed(self) -> Iterator[tuple[PolicyKind, int | None, Policy]]:
         """Every policy with its kind and level (``None`` outside SCPs/RCPs), in a fixed order."""

@@ -99,7 +99,8 @@ class Request:
         pair = self._accounts
         if pair is _NOT_YET:
             keys = self._keys
-            mine = self.caller.account
+            own = self.principal.split(":", 5)
+            mine = own[4] if len(own) == 6 and own[0] == "arn" and own[4] else None
             if not mine:
                 value = keys.get("aws:principalaccount")
                 mine = value if isinstance(value, str) else None

@@ -19,7 +19,7 @@ from policy_helpers import (
 )
 
 from labkit.policy import PolicySet, Request, evaluate, parse_policy
-from labkit.policy.evaluate import EXPLICIT_DENY_ORDER
+from labkit.policy.kinds import EXPLICIT_DENY_ORDER
 
 IDENTITY = [policy("identity", ALLOW_ALL)]
 DENY_ALL = statement("Deny")
