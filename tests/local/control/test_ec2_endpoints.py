@@ -419,3 +419,19 @@ def test_subnet_of_another_vpc_is_refused(clean: Any) -> None:
     finally:
         ec2.delete_subnet(SubnetId=subnet_id)
         ec2.delete_vpc(VpcId=vpc)
+
+
+def test_scenario_can_pre_create_endpoints(clean: Any) -> None:
+    from labkit.local.scenario import _seed_endpoint
+
+    spec = data.scenario("walkthrough")
+    vpce = _seed_endpoint(
+        clean.seeder,
+        spec,
+        clean.seeded,
+        {"service": "events", "policy": "events-own-default-bus", "private_dns": True},
+    )
+    endpoint = describe(clean, vpce)
+    assert endpoint["ServiceName"] == EVENTS
+    assert endpoint["PolicyDocument"] == data.policy_text("events-own-default-bus", **VALUES)
+    assert len(endpoint["NetworkInterfaceIds"]) == 3
