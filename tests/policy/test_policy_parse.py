@@ -295,3 +295,9 @@ def test_parsing_the_same_text_twice_is_cached_and_immutable() -> None:
 def test_an_empty_statement_list_is_accepted_with_a_warning() -> None:
     policy = parse_policy('{"Version": "2012-10-17", "Statement": []}')
     assert policy.statements == () and [f.code for f in policy.findings] == ["empty-statement"]
+
+
+def test_a_byte_order_mark_is_refused() -> None:
+    err = refused('\ufeff{"Statement": []}')
+    assert (err.rule, err.line, err.column) == ("json-syntax", 1, 1)
+    assert "U+FEFF" in err.reason

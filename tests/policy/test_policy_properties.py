@@ -3,6 +3,7 @@ the fast path, statement order does not matter, messages parse back, a Deny alwa
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -121,6 +122,7 @@ def test_explanation_agrees_with_the_fast_path(request: Request, policies: Polic
     decision = evaluate(request, policies)
     explanation = decision.explanation  # raises if the verbose derivation disagrees
     assert (explanation.decision, explanation.denied_by) == (decision.decision, decision.denied_by)
+    assert json.loads(json.dumps(decision.to_dict()))["decision"] == decision.decision
     for explained, (kind, _level, policy) in zip(
         explanation.policies, policies.placed(), strict=True
     ):
@@ -162,8 +164,6 @@ def test_statement_order_does_not_matter(request: Request, policies: PolicySet, 
 
 
 def _statements_of(policy: Any) -> list[Any]:
-    import json
-
     return (
         json.loads(policy.text)["Statement"]
         if isinstance(json.loads(policy.text)["Statement"], list)
