@@ -119,13 +119,6 @@ class Policy:
         """A short name for explanations: the name, the ARN, or the kind."""
         return self.name or self.arn or self.kind
 
-    def first_deny(self, request: Request) -> Statement | None:
-        """The first Deny statement that matches ``request``."""
-        for statement in self.denies:
-            if statement.applies(request):
-                return statement
-        return None
-
     def allows_request(self, request: Request) -> bool:
         """True if an Allow statement matches ``request``."""
         for statement in self.allows:  # noqa: SIM110
