@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import contextlib
 from typing import Any
+from urllib.parse import urlsplit
 
 from labkit.local.decisions import DecisionLog
 from labkit.local.dns import DnsResponder
 from labkit.local.egress import Egress
+from labkit.local.forwarder import Forwarder
 from labkit.local.gateway import Gateway
-from labkit.local.gateway_http import LoopbackServer, MotoForwarder
+from labkit.local.gateway_http import LoopbackServer
 from labkit.local.gateway_policies import Decider, PolicyDecider
 from labkit.local.guard import RefusingProxy
+from labkit.local.wsgi_forwarder import WsgiApp, WsgiForwarder
 
 MESSAGE_STYLES = ("current", "2019", "2026")
 
@@ -76,13 +79,15 @@ def build_data_plane(
     message_style: str = "current",
     network_timeout: float = 2.0,
     moto_url: str | None = None,
+    moto_app: WsgiApp | None = None,
     decider: Decider | None = None,
 ) -> DataPlane:
     """Compose the data plane over ``state`` (a ``LabState``).
 
     ``message_style`` picks the AccessDenied wording (``current``; ``2019`` for the memo's;
     ``2026`` with policy ARNs); ``network_timeout`` is how long a dropped flow takes to fail.
-    ``moto_url`` defaults to ``state.moto_url``.
+    ``moto_url`` defaults to ``state.moto_url``; with ``moto_app`` (moto's WSGI app, same
+    process) allowed calls are handed to moto in-process rather than over a loopback socket.
     """
     if message_style not in MESSAGE_STYLES:
         raise ValueError(
@@ -97,7 +102,10 @@ def build_data_plane(
             "LabState(..., moto_url=<moto server URL>) or pass moto_url=..."
         )
     decisions = DecisionLog()
-    forwarder = MotoForwarder(upstream)
+    forwarder: Forwarder | WsgiForwarder = Forwarder(upstream)
+    if moto_app is not None:
+        parts = urlsplit(upstream)
+        forwarder = WsgiForwarder(moto_app, parts.hostname or "127.0.0.1", parts.port or 80)
     gateway = Gateway(
         state,
         forwarder,

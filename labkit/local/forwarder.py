@@ -73,10 +73,19 @@ class Forwarder:
         return conn
 
     def send(
-        self, method: str, path: str, headers: Iterable[tuple[str, str]], body: bytes
+        self,
+        method: str,
+        path: str,
+        headers: Iterable[tuple[str, str]],
+        body: bytes,
+        trusted: Iterable[tuple[str, str]] = (),
     ) -> Upstream:
-        """Send one request and read the whole response."""
-        clean = [(k, v) for k, v in headers if forwardable(k)]
+        """Send one request and read the whole response.
+
+        ``headers`` come from the caller and lose hop-by-hop and ``x-moto-*`` entries;
+        ``trusted`` ones are set by the lab itself (e.g. the account the signature proved).
+        """
+        clean = [(k, v) for k, v in headers if forwardable(k)] + list(trusted)
         for attempt in (0, 1):
             conn = self._connection(fresh=attempt == 1)
             try:

@@ -25,13 +25,15 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from labkit.local.decisions import DecisionLog
+from labkit.local.forwarder import Forwarder
 from labkit.local.gateway_events import finish_put_events, local_only_answer, prepare_put_events
-from labkit.local.gateway_http import Incoming, MotoForwarder
+from labkit.local.gateway_http import Incoming
 from labkit.local.gateway_input import ServiceCall, check_params, read_call
 from labkit.local.gateway_logs import finish_put_log_events, prepare_put_log_events
 from labkit.local.gateway_policies import Decider, Route
 from labkit.local.sigv4 import AuthFailure, SignedRequest, verify
 from labkit.local.wire import JSON_11, AwsError, WireResponse, dumps, new_request_id
+from labkit.local.wsgi_forwarder import WsgiForwarder
 
 INTERNAL_FAILURE = (
     "The request processing has failed because of an unknown error, exception or failure."
@@ -68,7 +70,7 @@ class Gateway:
     def __init__(
         self,
         state: CredentialState,
-        forwarder: MotoForwarder,
+        forwarder: Forwarder | WsgiForwarder,
         decider: Decider,
         decisions: DecisionLog,
         *,
@@ -180,14 +182,17 @@ class Gateway:
             if any(result is not None for result in prepared_events.local):
                 body = dumps(prepared_events.params)
                 finish = lambda answer: finish_put_events(answer, prepared_events)  # noqa: E731
-        headers = [(k, v) for k, v in incoming.headers if k.lower() != "x-moto-account-id"]
-        headers.append(("x-moto-account-id", credential.account_id))
-        status, moto_headers, answer = self.forwarder.forward(
-            incoming.method, incoming.path, headers, body
+        upstream = self.forwarder.send(
+            incoming.method,
+            incoming.path,
+            incoming.headers,
+            body,
+            trusted=[("x-moto-account-id", credential.account_id)],
         )
-        if finish is not None and status == 200:
+        answer = upstream.body
+        if finish is not None and upstream.status == 200:
             answer = finish(answer)
-        return _passed_through(status, moto_headers, answer, request_id)
+        return _passed_through(upstream.status, upstream.headers, answer, request_id)
 
 
 def _json_answer(body: bytes, request_id: str) -> WireResponse:

@@ -8,7 +8,6 @@ an OS-chosen port and take a deep accept queue.
 from __future__ import annotations
 
 import contextlib
-import http.client
 import socket
 import struct
 import threading
@@ -16,25 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
 
 from labkit.local.wire import WireResponse, payload_too_large, status_reason
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 """Bodies larger than this are refused with 413 before they are read (lab choice)."""
-
-HOP_BY_HOP = frozenset(
-    {
-        "connection",
-        "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -180,59 +165,3 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-
-
-class MotoForwarder:
-    """Sends requests on to moto over one keep-alive connection per thread."""
-
-    def __init__(self, moto_url: str, timeout: float = 60.0) -> None:
-        parts = urlsplit(moto_url)
-        if parts.hostname is None or parts.port is None:
-            raise ValueError(f"moto URL must look like http://127.0.0.1:PORT, got {moto_url!r}")
-        self._host = parts.hostname
-        self._port = parts.port
-        self._timeout = timeout
-        self._local = threading.local()
-
-    def _connection(self) -> http.client.HTTPConnection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = http.client.HTTPConnection(self._host, self._port, timeout=self._timeout)
-            conn.connect()
-            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self._local.conn = conn
-        return conn
-
-    def _discard(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-        self._local.conn = None
-
-    def forward(
-        self, method: str, path: str, headers: list[tuple[str, str]], body: bytes
-    ) -> tuple[int, list[tuple[str, str]], bytes]:
-        """Send one request; returns moto's status, headers and body.
-
-        A keep-alive connection that moto closed meanwhile is reopened once.
-        """
-        sendable = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP | {"content-length"}]
-        for attempt in (1, 2):
-            conn = self._connection()
-            try:
-                conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-                for name, value in sendable:
-                    conn.putheader(name, value)
-                conn.putheader("Content-Length", str(len(body)))
-                conn.endheaders(body)
-                reply = conn.getresponse()
-                data = reply.read()
-            except (http.client.RemoteDisconnected, ConnectionError, BrokenPipeError):
-                self._discard()
-                if attempt == 2:
-                    raise
-                continue
-            if reply.will_close:
-                self._discard()
-            return reply.status, list(reply.getheaders()), data
-        raise AssertionError("unreachable")

@@ -99,6 +99,13 @@ class MotoServer:
         self.url = f"http://{host}:{port}"
         return self.url
 
+    def wsgi_app(self) -> Any:
+        """moto's WSGI application (the one the server runs), for in-process calls."""
+        inner = getattr(self._server, "_server", None)
+        if inner is None:
+            raise RuntimeError("start the moto server before asking for its WSGI app")
+        return inner.app
+
     def stop(self) -> None:
         """Stop serving and free the port (takes about half a second: werkzeug's poll)."""
         self._server.stop()

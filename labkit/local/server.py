@@ -123,7 +123,10 @@ class LabServer:
         self._stops.append(imds.stop)
         factory = load_factory(self.data_plane_factory)
         self.data_plane = factory(
-            state, message_style=self.message_style, network_timeout=self.network_timeout
+            state,
+            message_style=self.message_style,
+            network_timeout=self.network_timeout,
+            moto_app=moto.wsgi_app(),
         )
         data_urls = self.data_plane.start()
         self._stops.append(self.data_plane.stop)
