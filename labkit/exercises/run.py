@@ -1,0 +1,248 @@
+"""``check``: apply an answer through the lab's API, probe for real, compare, restore."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from labkit import data
+from labkit.exercises.registry import Exercise, exercise
+from labkit.exercises.result import CheckResult
+from labkit.lab.errors import LabError
+from labkit.lab.explain import _evaluate_live, explain_row, faults
+from labkit.policy import check_policy
+from labkit.policy.kinds import KIND_LABELS
+
+if TYPE_CHECKING:
+    from labkit.lab.facade import Lab
+    from labkit.probe import Call
+
+
+def check(exercise_id: str, answer: Any, lab: Lab | None = None) -> CheckResult:
+    """Check ``answer`` to exercise ``exercise_id`` against ``lab`` (default: the running lab).
+
+    The answer still ``...``: "fill in your answer". A policy that does not parse or validate: a
+    failed result whose hint gives line and column (nothing is applied). Otherwise the answer is
+    applied, the exercise's probes run through the lab, and the previous policy is restored.
+    """
+    spec = exercise(exercise_id)
+    if _is_placeholder(answer):
+        return CheckResult(spec.id, "todo", f"replace ... with {spec.placeholder}")
+    lab = _running_lab(spec, lab)
+    kind = "identity" if spec.answer_kind == "identity-policy" else "vpc-endpoint"
+    try:
+        text = lab.policy_text(answer)
+    except (TypeError, ValueError) as exc:
+        return CheckResult(spec.id, "fail", "the answer is not a policy", [str(exc)])
+    problems = [f for f in check_policy(text, kind=kind) if f.severity == "error"]
+    if problems:
+        hints = [
+            f"line {f.line}, column {f.column}: {f.message}" if f.line else f.message
+            for f in problems[:3]
+        ]
+        return CheckResult(spec.id, "fail", f"the {KIND_LABELS[kind]} is not valid", hints)
+    with _applied(lab, spec, text):
+        frame = lab.raw(lab.probe([_call(lab, p) for p in spec.probes]))
+        rows, hints = _compare(lab, spec, frame)
+    more_rows, more_hints = _what_ifs(lab, spec, text)
+    rows += more_rows
+    hints += more_hints
+    table = pd.DataFrame(rows, columns=["check", "expected", "got", "ok", "request_id"])
+    failed = int((~table["ok"]).sum())
+    if failed:
+        summary = f"{failed} of {len(table)} checks came out differently"
+        return CheckResult(spec.id, "fail", summary, hints, table)
+    return CheckResult(spec.id, "pass", f"all {len(table)} checks as asked", [], table)
+
+
+def _is_placeholder(answer: Any) -> bool:
+    if answer is Ellipsis or answer is None:
+        return True
+    return isinstance(answer, str) and answer.strip() in ("", "...")
+
+
+def _running_lab(spec: Exercise, lab: Lab | None) -> Lab:
+    if lab is None:
+        from labkit.lab.start import current
+
+        lab = current()
+    if lab is None or getattr(lab, "_stopped", False):
+        raise LabError(
+            "no running lab to check the exercise against",
+            f"start one first: lab = labkit.start(scenario={spec.scenario or 'walkthrough'!r})",
+        )
+    if spec.scenario and lab.scenario != spec.scenario:
+        raise LabError(
+            f"exercise {spec.id} needs the {spec.scenario!r} scenario; this lab runs "
+            f"{lab.scenario!r}",
+            f"start it with lab = labkit.start(scenario={spec.scenario!r})",
+        )
+    return lab
+
+
+# -- state: apply, then restore ----------------------------------------------------------------
+def _endpoint(lab: Lab, service: str) -> dict[str, Any] | None:
+    from labkit.lab import endpoints as ep
+
+    ec2 = lab.backend.client("ec2", "admin")
+    return ep.find(ec2, lab.backend.network().vpc_id, ep.service_name(lab.region, service))
+
+
+@contextmanager
+def _applied(lab: Lab, spec: Exercise, text: str) -> Iterator[None]:
+    """Put the answer (and the exercise's setup) in force; restore everything afterwards."""
+    service = spec.service
+    found = _endpoint(lab, service)
+    created = found is None
+    previous = None if found is None else found.get("PolicyDocument")
+    if created:
+        lab.create_endpoint(service)
+    role_restore: tuple[str, str, str | None] | None = None
+    try:
+        if spec.answer_kind == "endpoint-policy":
+            lab.set_policy(text, service)
+        else:
+            lab.set_policy(spec.setup.get("endpoint_policy", "full-access"), service)
+            role_restore = _put_role_policy(lab, spec.setup["role_policy"], text)
+        yield
+    finally:
+        if role_restore is not None:
+            _restore_role_policy(lab, *role_restore)
+        if created:
+            lab.delete_endpoint(service)
+        elif previous:
+            lab.set_policy(previous, service)
+
+
+def _role(lab: Lab) -> str:
+    return lab.backend.info.identities["instance"].arn.split("/")[1]
+
+
+def _put_role_policy(lab: Lab, name: str, text: str) -> tuple[str, str, str | None]:
+    iam = lab.backend.client("iam", "admin")
+    role = _role(lab)
+    from labkit.lab.iam import role_policies
+
+    before = role_policies(iam, role).get(name)
+    iam.put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=text)
+    return role, name, before
+
+
+def _restore_role_policy(lab: Lab, role: str, name: str, before: str | None) -> None:
+    iam = lab.backend.client("iam", "admin")
+    if before is None:
+        iam.delete_role_policy(RoleName=role, PolicyName=name)
+    else:
+        iam.put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=before)
+
+
+# -- probes and what-ifs -----------------------------------------------------------------------
+def _fill(lab: Lab, value: str) -> str:
+    return data.fill(value, lab.policy_values())
+
+
+def _call(lab: Lab, probe: Mapping[str, str]) -> Call:
+    from labkit.lab import calls
+    from labkit.probe import Call
+
+    who = probe.get("who", "instance")
+    kind = probe["call"]
+    if kind == "put-log-events":
+        group = probe["group"]
+        return calls.put_log_events(group, _stream(lab, group), who=who, n=1)
+    if kind == "describe-log-groups":
+        return Call("logs", "DescribeLogGroups", {}, who, "(all groups)")
+    if kind == "tag-log-group":
+        group = probe["group"]
+        arn = f"arn:aws:logs:{lab.region}:{lab.account_id}:log-group:{group}"
+        return Call(
+            "logs", "TagResource", {"resourceArn": arn, "tags": {"exercise": "1"}}, who, group
+        )
+    if kind == "put-events":
+        return calls.put_events(_fill(lab, probe["bus"]), who=who)
+    raise ValueError(f"unknown probe call {kind!r} in an exercise definition")
+
+
+def _stream(lab: Lab, group: str) -> str:
+    context = lab.call_context()
+    for name, streams in context.log_groups + context.other_log_groups:
+        if name == group and streams:
+            return streams[0]
+    return "log-stream"
+
+
+def _outcome(decision: Any, denied_by: Any, error_code: str) -> str:
+    if isinstance(decision, str) and decision == "Allowed":
+        return "Allowed"
+    if isinstance(denied_by, str) and denied_by:
+        return denied_by
+    return error_code or "no decision"
+
+
+def _compare(lab: Lab, spec: Exercise, frame: pd.DataFrame) -> tuple[list[list[Any]], list[str]]:
+    rows: list[list[Any]] = []
+    hints: list[str] = []
+    for index, probe in enumerate(spec.probes):
+        series = frame.iloc[index]
+        got = _outcome(series["decision"], series["denied_by"], str(series["error_code"]))
+        ok = got == probe["expect"]
+        rows.append([probe["label"], probe["expect"], got, ok, series["request_id"]])
+        if not ok:
+            explained = explain_row(lab, frame, index)
+            hints.append(_hint(probe, got, explained.explanation))
+    return rows, hints
+
+
+def _what_ifs(lab: Lab, spec: Exercise, text: str) -> tuple[list[list[Any]], list[str]]:
+    from labkit.catalog import authorize_call
+
+    rows: list[list[Any]] = []
+    hints: list[str] = []
+    for item in spec.what_if:
+        call = _call(lab, item)
+        account = _fill(lab, item.get("account", "{{account_id}}"))
+        (authz,) = authorize_call(
+            call.service, call.operation, call.params, region=lab.region, account=account
+        )
+        decision, _notes = _evaluate_live(
+            lab, lab.identity, authz.action, authz.resource, True, endpoint_policy=text
+        )
+        got = "Allowed" if decision.allowed else str(decision.denied_by)
+        ok = got == item["expect"]
+        rows.append([item["label"], item["expect"], got, ok, None])
+        if not ok:
+            hints.append(_hint(item, got, decision.explanation))
+    return rows, hints
+
+
+def _hint(probe: Mapping[str, str], got: str, explanation: Any) -> str:
+    """Name the statement or condition at fault for one check that came out wrong."""
+    label, want = probe["label"], probe["expect"]
+    if explanation is None:
+        return f"{label}: expected {want}, got {got} (the call was never authorized)"
+    if want == "Allowed":
+        why = "; ".join(faults(explanation)) or explanation.summary
+        return f"{label}: should be allowed but the {KIND_LABELS.get(got, got)} denied it: {why}"
+    label_kind = KIND_LABELS.get(want, want)
+    allowing = [
+        f"{p.label}: {s.path}{' (Sid ' + s.sid + ')' if s.sid else ''}"
+        for p in explanation.policies
+        if p.kind == want
+        for s in p.allows
+    ]
+    if allowing:
+        return (
+            f"{label}: should be denied by the {label_kind}, but {', '.join(allowing)} allows "
+            f"it ({explanation.request['action']} on {explanation.request['resource']}): narrow "
+            "its Action, Resource or Condition"
+        )
+    return f"{label}: expected a denial by the {label_kind}, got {got}: {explanation.summary}"
+
+
+def solution_json(spec: Exercise, lab: Lab) -> str:
+    """The reference answer as JSON text (for tests and for "show me")."""
+    return json.dumps(spec.solution(lab), indent=2)
