@@ -177,7 +177,28 @@ def install_fixups(pending_seconds: float = DEFAULT_PENDING_SECONDS) -> None:
         VPCBackend.create_vpc_endpoint = create_vpc_endpoint
         VPCBackend.modify_vpc_endpoint = modify_vpc_endpoint
         VPCBackend.describe_vpc_endpoints = describe_vpc_endpoints
+        _fix_user_ids()
         _installed = True
+
+
+def _fix_user_ids() -> None:
+    """IAM user IDs as AWS forms them (``AIDA`` + 17 characters), not moto's lowercase ones.
+
+    ``aws:userid`` of an IAM user is this ID, so policies and messages see the real shape.
+    """
+    from moto.iam.models import User
+    from moto.iam.utils import generate_access_key_id_from_account_id
+
+    original_init = User.__init__
+    ORIGINAL_METHODS["User.__init__"] = original_init
+
+    def init(self: Any, account_id: str, *args: Any, **kwargs: Any) -> None:
+        original_init(self, account_id, *args, **kwargs)
+        self.id = generate_access_key_id_from_account_id(
+            account_id=account_id, prefix="AIDA", total_length=21
+        )
+
+    User.__init__ = init  # type: ignore[method-assign]
 
 
 def endpoint_policy_arg(kwargs: dict[str, Any]) -> str | None:
@@ -593,6 +614,7 @@ def find_credential(access_key_id: str, org_ids: dict[str, str] | None = None) -
                 principal_arn=session.role_arn,
                 principal_type="assumed-role",
                 org_id=org_ids.get(account_id),
+                unique_id=_role_id(iam, session.role_arn),
             )
         if key.status != "Active":
             return None
@@ -610,8 +632,17 @@ def find_credential(access_key_id: str, org_ids: dict[str, str] | None = None) -
             principal_type="user",
             username=user.name,
             org_id=org_ids.get(account_id),
+            unique_id=user.id,
         )
     return None
+
+
+def _role_id(iam: Any, role_arn: str) -> str | None:
+    """The role's unique ID (AROA...), for ``aws:userid``; None if the role is gone."""
+    try:
+        return str(iam.get_role_by_arn(role_arn).id)
+    except Exception:  # moto raises its own IAMNotFoundException
+        return None
 
 
 def _managed_text(policy: Any) -> str:

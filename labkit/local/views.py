@@ -67,6 +67,7 @@ class Credential:
     principal_type: Literal["user", "assumed-role"]
     username: str | None = None
     org_id: str | None = None
+    unique_id: str | None = None  # AIDA.../AROA...: aws:userid is "<unique_id>[:<session>]"
 
     def expired(self, now: datetime) -> bool:
         """Whether the key has passed its expiry time."""
@@ -77,7 +78,12 @@ class Credential:
         """This identity as a ``labkit.catalog.Caller`` (imported on first use)."""
         from labkit.catalog import Caller
 
-        return Caller.from_arn(self.arn, org_id=self.org_id)
+        return Caller.from_arn(
+            self.arn,
+            org_id=self.org_id,
+            unique_id=self.unique_id,
+            principal_arn=self.principal_arn,
+        )
 
 
 @dataclass(frozen=True)

@@ -158,3 +158,15 @@ def test_dns_truth_follows_private_dns_and_lifecycle(core: Any) -> None:
 def test_public_addresses_are_documentation_addresses(service: str) -> None:
     address = public_address_for(service)
     assert address.startswith(("203.0.113.", "198.51.100."))
+
+
+def test_callers_carry_aws_userid_and_principal_arn(core: Any) -> None:
+    session = core.state.instance_credentials()
+    caller = session.caller
+    role_id = core.client("iam").get_role(RoleName="ec2-logs-fullaccess-role")["Role"]["RoleId"]
+    instance = session.arn.rsplit("/", 1)[1]
+    assert caller.userid == f"{role_id}:{instance}" and role_id.startswith("AROA")
+    assert caller.principal_arn == session.principal_arn
+    admin = core.state.credentials(core.seeded.admin_access_key_id).caller
+    user_id = core.client("iam").get_user(UserName="labkit-admin")["User"]["UserId"]
+    assert admin.userid == user_id and user_id.startswith("AIDA")
