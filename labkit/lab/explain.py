@@ -240,7 +240,7 @@ def explain_row(lab: Lab, frame: pd.DataFrame, row: int = 0) -> RowExplanation:
 def _from_record(record: Mapping[str, Any], title: str, redactor: Redactor) -> RowExplanation:
     notes: list[str] = []
     request = record.get("request")
-    if record.get("stage") != "authorization" or not request:
+    if not request or not record.get("decision"):
         notes.append(
             f"stage {record.get('stage')!r}, outcome {record.get('outcome')!r}: "
             f"{record.get('error_code') or ''} {record.get('error_message') or ''}".strip()
@@ -476,9 +476,12 @@ def explain_message(
         identity_policy=identity_policy,
     )
     notes += more
-    if parsed.denied_by and decision.denied_by != parsed.denied_by:
-        now = decision.denied_by or "nothing (allowed)"
-        notes.append(f"with these policies it is decided by {now}, not by {parsed.denied_by}")
+    if decision.allowed:
+        notes.append("with these policies the request is allowed: something changed since")
+    elif parsed.denied_by and decision.denied_by != parsed.denied_by:
+        notes.append(
+            f"with these policies it is denied by {decision.denied_by}, not by {parsed.denied_by}"
+        )
     title = f"{parsed.action} on {resource} by {principal}"
     advice = [] if decision.allowed else [suggestion(decision)]
     return RowExplanation(title, "message", decision, notes, advice, lab.redactor)

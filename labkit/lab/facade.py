@@ -293,9 +293,11 @@ class Lab:
 
     def raw(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The unredacted run that produced ``frame`` (matched on request IDs)."""
-        ids = list(frame["request_id"])
+        if not isinstance(frame, pd.DataFrame) or "request_id" not in frame.columns:
+            return frame  # not a probe result: the caller reports that
+        ids = list(frame["request_id"].fillna(""))  # a timed-out call has no request ID (<NA>)
         for run in reversed(self.history):
-            if list(run["request_id"]) == ids:
+            if list(run["request_id"].fillna("")) == ids:
                 return run
         return frame
 
