@@ -125,7 +125,8 @@ def _check_text(check: Any) -> str:
             f"request {got} ({check.detail})"
         )
     if check.element in ("Resource", "NotResource", "Action", "NotAction"):
-        return f"{check.element} {', '.join(check.policy_values)}: {check.detail}"
+        got = ", ".join(check.request_values or [])
+        return f"{check.element} {', '.join(check.policy_values)}: {check.detail} (request: {got})"
     return f"{check.element}: {check.detail}"
 
 

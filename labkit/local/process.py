@@ -8,6 +8,7 @@ PR_SET_PDEATHSIG. ``stop()`` ends the child, which frees every port and thread i
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import select
@@ -21,6 +22,7 @@ import weakref
 from typing import Any, Literal
 
 import boto3
+import botocore.loaders
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import (
@@ -74,6 +76,12 @@ def _stop_process(process: subprocess.Popen[bytes], lifeline: int | None) -> Non
     if lifeline is not None:
         with contextlib.suppress(OSError):
             os.close(lifeline)
+
+
+@functools.cache
+def _shared_loader() -> Any:
+    """One botocore loader for every session this process makes (it caches the JSON models)."""
+    return botocore.loaders.create_loader()
 
 
 class LocalLab:
@@ -175,6 +183,7 @@ class LocalLab:
 
     def _botocore_session(self, who: Who) -> botocore.session.Session:
         session = botocore.session.Session()
+        session.register_component("data_loader", _shared_loader())  # service models read once
         session.set_config_variable("config_file", self.info.config_file)
         session.set_config_variable("credentials_file", os.devnull)
         session.set_config_variable("profile", envfile.PROFILE_OF[who])
