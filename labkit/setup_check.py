@@ -1,0 +1,323 @@
+"""``labkit.setup_check()``: is this machine ready for the course? One row per check, with the fix.
+
+Checks Python and the package versions against labkit's declared ranges (``pyproject.toml``, as
+installed), the ipywidgets JupyterLab extension, the ``python3`` kernel, the optional ``aws`` CLI
+and ``dig``, and that a local lab starts and answers STS GetCallerIdentity. A failed required
+check says exactly what to run; optional ones (``aws``, ``dig``) only limit a few cells.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.metadata as metadata
+import json
+import os
+import shutil
+import sys
+import time
+import tomllib
+import types
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+PACKAGES: tuple[str, ...] = ("jupyterlab", "ipywidgets", "pandas", "boto3", "moto")
+WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
+REINSTALL = "run `make lab` in the labkit folder (it reinstalls .venv from pyproject.toml)"
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check: what was looked at, what was found, and how to fix it when it failed."""
+
+    name: str
+    ok: bool
+    found: str
+    fix: str = ""
+    required: bool = True
+
+    @property
+    def status(self) -> str:
+        if self.ok:
+            return "pass"
+        return "FAIL" if self.required else "missing (optional)"
+
+
+@dataclass(frozen=True)
+class SetupReport:
+    """All checks; ``ok`` is True when every required check passed."""
+
+    checks: tuple[Check, ...]
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks if c.required)
+
+    @property
+    def failed(self) -> list[Check]:
+        """Checks that did not pass (required and optional)."""
+        return [c for c in self.checks if not c.ok]
+
+    def to_frame(self) -> Any:
+        """The checks as a pandas DataFrame (check, status, found, fix)."""
+        import pandas as pd
+
+        rows = [(c.name, c.status, c.found, c.fix) for c in self.checks]
+        return pd.DataFrame(rows, columns=["check", "status", "found", "fix"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "seconds": round(self.seconds, 2),
+            "checks": [{**asdict(c), "status": c.status} for c in self.checks],
+        }
+
+    def summary(self) -> str:
+        required = [c for c in self.checks if c.required and not c.ok]
+        optional = [c for c in self.checks if not c.required and not c.ok]
+        if required:
+            head = f"NOT READY: {len(required)} required check(s) failed; fix them and run again"
+        else:
+            head = "READY: every required check passed"
+        if optional:
+            names = ", ".join(c.name for c in optional)
+            head += f" ({len(optional)} optional tool(s) missing: {names})"
+        return head
+
+    def __str__(self) -> str:
+        width = max(len(c.name) for c in self.checks) if self.checks else 5
+        lines = []
+        for c in self.checks:
+            mark = "ok " if c.ok else ("!! " if c.required else "-- ")
+            lines.append(f"{mark}{c.name:<{width}}  {c.found}")
+            if c.fix:
+                lines.append(f"   {'':<{width}}  fix: {c.fix}")
+        return "\n".join([*lines, "", self.summary()])
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        colours = {"pass": "#009E73", "FAIL": "#D55E00"}  # Okabe-Ito
+        rows = "".join(
+            "<tr>"
+            f"<td>{html.escape(c.name)}</td>"
+            f'<td style="color:{colours.get(c.status, "#E69F00")}"><b>'
+            f"{html.escape(c.status)}</b></td>"
+            f"<td>{html.escape(c.found)}</td><td>{html.escape(c.fix)}</td></tr>"
+            for c in self.checks
+        )
+        return (
+            '<table class="labkit-setup-check"><thead><tr><th>check</th><th>status</th>'
+            f"<th>found</th><th>fix</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"<p><b>{html.escape(self.summary())}</b></p>"
+        )
+
+
+# -- what labkit declares -----------------------------------------------------------------------
+def declared() -> tuple[str, dict[str, Requirement]]:
+    """``Requires-Python`` and the dependency requirements, from the installed metadata.
+
+    Falls back to ``pyproject.toml`` when labkit runs from a source tree without being installed.
+    """
+    try:
+        meta = metadata.metadata("labkit")
+        python = meta["Requires-Python"] or ""
+        reqs = metadata.requires("labkit") or []
+    except metadata.PackageNotFoundError:
+        project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+        python, reqs = project.get("requires-python", ""), project.get("dependencies", [])
+    found: dict[str, Requirement] = {}
+    for text in reqs:
+        req = Requirement(text)
+        if req.marker is None:  # extras (test tools) are not course requirements
+            found[req.name.lower()] = req
+    return python, found
+
+
+def installed_version(name: str) -> str | None:
+    """The installed distribution's version, or None."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+# -- the checks ---------------------------------------------------------------------------------
+def check_python(requires: str, version: Sequence[int] = tuple(sys.version_info[:3])) -> Check:
+    """This interpreter against ``Requires-Python``."""
+    text = ".".join(str(v) for v in version)
+    ok = Version(text) in SpecifierSet(requires) if requires else True
+    fix = (
+        ""
+        if ok
+        else f"labkit needs Python {requires}: install one and run "
+        "`make lab PYTHON=python3.12` (or 3.11+)"
+    )
+    return Check("python", ok, f"{text} ({sys.executable}); needs {requires or 'any'}", fix)
+
+
+def check_package(
+    name: str,
+    requirement: Requirement | None,
+    version_of: Callable[[str], str | None] = installed_version,
+) -> Check:
+    """One package's installed version against its declared range."""
+    spec = requirement.specifier if requirement is not None else SpecifierSet()
+    wanted = str(spec) or "any version"
+    version = version_of(name)
+    if version is None:
+        return Check(name, False, f"not installed; needs {wanted}", _reinstall(name, spec))
+    try:
+        ok = Version(version) in spec if str(spec) else True
+    except InvalidVersion:
+        ok = False
+    fix = "" if ok else _reinstall(name, spec)
+    return Check(name, ok, f"{version}; needs {wanted}", fix)
+
+
+def _reinstall(name: str, spec: SpecifierSet) -> str:
+    pin = f"'{name}{spec}'" if str(spec) else name
+    return f"{REINSTALL}, or: python -m pip install {pin}"
+
+
+def check_labkit(version_of: Callable[[str], str | None] = installed_version) -> Check:
+    """labkit is installed (editable) and the installed metadata matches the code imported."""
+    import labkit
+
+    version = version_of("labkit")
+    here = str(Path(labkit.__file__).resolve().parent)
+    if version is None:
+        return Check(
+            "labkit",
+            False,
+            f"{labkit.__version__} imported from {here}, but not installed",
+            "run `make lab` (installs labkit into .venv with `pip install -e .`)",
+        )
+    ok = version == labkit.__version__
+    fix = "" if ok else f"the install is stale (metadata {version}): {REINSTALL}"
+    return Check("labkit", ok, f"{labkit.__version__} from {here}", fix)
+
+
+def check_widget_extension(search: Iterable[str] | None = None) -> Check:
+    """The ipywidgets JupyterLab extension (from jupyterlab_widgets) is where JupyterLab looks."""
+    if search is None:
+        from jupyter_core.paths import jupyter_path
+
+        search = jupyter_path("labextensions")
+    for folder in search:
+        manifest = Path(folder, *WIDGET_EXTENSION.split("/"), "package.json")
+        if manifest.is_file():
+            try:
+                version = json.loads(manifest.read_text(encoding="utf-8")).get("version", "?")
+            except ValueError:
+                version = "?"
+            return Check("widget extension", True, f"{WIDGET_EXTENSION} {version} in {folder}")
+    return Check(
+        "widget extension",
+        False,
+        f"{WIDGET_EXTENSION} not found (widgets would show as text)",
+        "python -m pip install 'ipywidgets>=8.1,<9' (it brings jupyterlab_widgets), "
+        "then restart JupyterLab; `jupyter labextension list` should show it enabled",
+    )
+
+
+def check_kernel() -> Check:
+    """A ``python3`` kernelspec exists, and says which interpreter runs this code."""
+    fix = "python -m ipykernel install --sys-prefix (then pick 'Python 3 (ipykernel)')"
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+        spec = KernelSpecManager().get_kernel_spec("python3")
+    except ImportError:
+        return Check("kernel", False, "jupyter_client is not installed", REINSTALL)
+    except NoSuchKernel:
+        return Check("kernel", False, "no 'python3' kernelspec", fix)
+    where = "this kernel" if _in_kernel() else "this interpreter"
+    return Check("kernel", True, f"python3 at {spec.resource_dir}; {where} is {sys.executable}")
+
+
+def _in_kernel() -> bool:
+    shell = sys.modules.get("IPython")
+    ip = shell.get_ipython() if shell is not None else None
+    return ip is not None and ip.__class__.__name__ == "ZMQInteractiveShell"
+
+
+def check_tool(name: str, fix: str, path: str | None = None) -> Check:
+    """An optional command on PATH (the venv's ``bin`` counts, as ``lab.use_in_kernel`` adds it)."""
+    search = os.pathsep.join([str(Path(sys.executable).parent), path or os.environ.get("PATH", "")])
+    found = shutil.which(name, path=search)
+    if found:
+        return Check(name, True, found, required=False)
+    note = f"`{name}` not on PATH: the `!{name} ...` cells print a note instead"
+    return Check(name, False, note, fix, required=False)
+
+
+def check_local_lab() -> Check:
+    """A local lab starts (its own, not the kernel's current one) and answers GetCallerIdentity."""
+    from labkit.lab.errors import LabError
+    from labkit.lab.local_backend import LocalBackend
+
+    started = time.perf_counter()
+    try:
+        backend = LocalBackend.start("walkthrough")
+    except LabError as exc:
+        return Check("local lab", False, exc.problem, exc.fix)
+    try:
+        arn = backend.client("sts", "instance").get_caller_identity()["Arn"]
+    except Exception as exc:  # any failure here is the finding itself
+        return Check(
+            "local lab",
+            False,
+            f"started, but STS GetCallerIdentity failed: {exc.__class__.__name__}: {exc}",
+            "run `labkit serve --scenario walkthrough` in a terminal to see the lab's log",
+        )
+    finally:
+        backend.stop()
+    seconds = time.perf_counter() - started
+    return Check("local lab", True, f"started, answered as {arn}, stopped ({seconds:.1f} s)")
+
+
+AWS_FIX = "run `make lab` (installs the aws CLI into .venv), or: python -m pip install awscli"
+DIG_FIX = "sudo apt install bind9-dnsutils (Debian/Ubuntu); brew install bind (macOS)"
+
+
+def setup_check(lab: bool = True) -> SetupReport:
+    """Run every check; ``lab=False`` skips starting a local lab (the slow one, ~3 s)."""
+    started = time.perf_counter()
+    python, requirements = declared()
+    checks = [check_python(python), check_labkit()]
+    checks += [check_package(name, requirements.get(name)) for name in PACKAGES]
+    checks += [
+        check_widget_extension(),
+        check_kernel(),
+        check_tool("aws", AWS_FIX),
+        check_tool("dig", DIG_FIX),
+    ]
+    if lab:
+        checks.append(check_local_lab())
+    return SetupReport(tuple(checks), time.perf_counter() - started)
+
+
+class _CallableModule(types.ModuleType):
+    """``labkit.setup_check`` names both this module and its function (``labkit/__init__.py``).
+
+    Importing the module makes ``labkit.setup_check`` the module; calling it still runs the
+    checks, so ``labkit.setup_check()`` works whichever was imported first.
+    """
+
+    def __call__(self, lab: bool = True) -> SetupReport:
+        return setup_check(lab)
+
+
+sys.modules[__name__].__class__ = _CallableModule
