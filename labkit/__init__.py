@@ -16,6 +16,7 @@ _LAZY = {
     "stop": ("labkit.lab", "stop"),
     "Lab": ("labkit.lab", "Lab"),
     "LabError": ("labkit.lab", "LabError"),
+    "PolicyRejected": ("labkit.lab", "PolicyRejected"),
     "cleanup": ("labkit.aws.cleanup_api", "cleanup"),
     "setup_check": ("labkit.setup_check", "setup_check"),
 }
