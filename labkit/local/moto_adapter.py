@@ -327,7 +327,8 @@ def reset_moto(moto_url: str) -> None:
     import urllib.request
 
     request = urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST", data=b"")
-    with urllib.request.urlopen(request, timeout=30) as response:
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
+    with direct.open(request, timeout=30) as response:
         response.read()
 
 

@@ -36,6 +36,10 @@ from labkit.local.labinfo import LabInfo
 
 Who = Literal["admin", "instance", "other-account"]
 READY_TIMEOUT = 120.0
+# The control API is on loopback: never through a proxy. urllib.request.urlopen's shared opener
+# reads proxy variables once, and a lab's environment (its refusing guard proxy) may have been
+# in force at that moment.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 _DATA_SERVICES = {"logs": "logs", "events": "events", "cloudwatch-logs": "logs"}
 
 
@@ -248,7 +252,7 @@ class LocalLab:
             headers={"Authorization": f"Bearer {self._secrets['ctl_token']}"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:
+            with _DIRECT.open(request, timeout=10) as response:
                 return response.status, json.loads(response.read())
         except urllib.error.HTTPError as err:
             return err.code, json.loads(err.read() or b"{}")
