@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from labkit.aws.tags import new_run_id
 from labkit.lab.backend import BackendInfo, Identity, NetworkFacts, Subnet
 from labkit.lab.errors import LabError
 from labkit.local.egress import client_timeouts
@@ -40,7 +41,7 @@ class LocalBackend:
             backend="local",
             region=info.region,
             account_id=info.account_id,
-            run_id=f"local-{info.pid}",
+            run_id=new_run_id(),
             identities=identities,
             scenario=info.scenario,
         )
