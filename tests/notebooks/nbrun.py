@@ -40,6 +40,31 @@ def output_text(output: Any) -> str:
     return "\n".join("".join(p) if isinstance(p, list) else str(p) for p in parts)
 
 
+def _coalesced(cell: Any) -> list[Any]:
+    """A cell's outputs with consecutive chunks of one stream joined, as the learner sees them."""
+    joined: list[Any] = []
+    for output in cell.get("outputs", []):
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and output.get("output_type") == "stream" == previous.get("output_type")
+            and output.get("name") == previous.get("name")
+        ):
+            joined[-1] = {**previous, "text": str(previous["text"]) + str(output["text"])}
+        else:
+            joined.append(output)
+    return joined
+
+
+def cell_source(name: str, tag: str) -> str:
+    """The stored source of the (first) cell tagged ``tag`` in ``notebooks/<name>``."""
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    for cell in notebook.cells:
+        if tag in cell.get("metadata", {}).get("tags", []):
+            return str(cell.source)
+    raise AssertionError(f"{name}: no cell tagged {tag!r}")
+
+
 @dataclass
 class ExecutedNotebook:
     """A notebook after a headless run."""
@@ -60,7 +85,18 @@ class ExecutedNotebook:
             if tag
             else [c for c in self.notebook.cells if c.cell_type == "code"]
         )
-        return "\n".join(output_text(o) for c in cells for o in c.get("outputs", []))
+        return "\n".join(output_text(o) for c in cells for o in _coalesced(c))
+
+    def plain(self, tag: str) -> str:
+        """Streams, errors and ``text/plain`` of the cells tagged ``tag`` (no HTML): line-based."""
+        outputs = [o for c in self.cells_tagged(tag) for o in _coalesced(c)]
+        return "\n".join(
+            output_text({**o, "data": {"text/plain": o["data"]["text/plain"]}})
+            if "text/plain" in o.get("data", {})
+            else output_text(o)
+            for o in outputs
+            if o.get("output_type") in ("stream", "error") or "text/plain" in o.get("data", {})
+        )
 
     def markdown(self) -> str:
         """All prose of the notebook."""
@@ -100,3 +136,21 @@ def run_notebook(
     key = name if not replace else f"{name} (with {', '.join(sorted(replace))})"
     RUN_SECONDS[key] = seconds
     return ExecutedNotebook(name, notebook, seconds)
+
+
+def run_shell_cell(name: str, tag: str, env: dict[str, str]) -> str:
+    """Run the body of a stored ``%%sh`` cell with ``/bin/sh`` and ``env`` only; stdout+stderr.
+
+    For the cells' fallbacks: e.g. ``env={"PATH": empty_dir}`` shows what a learner without
+    ``dig`` or ``aws`` sees.
+    """
+    import subprocess
+
+    source = cell_source(name, tag)
+    first, _, body = source.partition("\n")
+    assert first.strip() == "%%sh", f"{name}: the cell tagged {tag!r} is not a %%sh cell"
+    done = subprocess.run(
+        ["/bin/sh", "-c", body], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, f"{name} {tag}: exit {done.returncode}: {done.stderr}"
+    return done.stdout + done.stderr
