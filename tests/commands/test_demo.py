@@ -91,3 +91,70 @@ def test_text_output_and_2019_wording() -> None:
     # 2019: the message ends with the resource, no "because ..."
     assert denied.endswith(":log-group:logs-test-denied:log-stream:log-stream")
     assert "because no VPC endpoint policy" not in out
+
+
+class FakeLogs:
+    """Just enough of a Logs client: one group with no stream."""
+
+    def __init__(self) -> None:
+        self.groups: dict[str, set[str]] = {"logs-test-allowed": set()}
+        self.created: list[tuple[str, ...]] = []
+
+    def describe_log_groups(self, logGroupNamePrefix: str) -> dict:
+        return {"logGroups": [{"logGroupName": g} for g in self.groups if g == logGroupNamePrefix]}
+
+    def create_log_group(self, logGroupName: str) -> None:
+        self.groups[logGroupName] = set()
+        self.created.append(("group", logGroupName))
+
+    def describe_log_streams(self, logGroupName: str) -> dict:
+        return {"logStreams": [{"logStreamName": s} for s in self.groups[logGroupName]]}
+
+    def create_log_stream(self, logGroupName: str, logStreamName: str) -> None:
+        self.groups[logGroupName].add(logStreamName)
+        self.created.append(("stream", logGroupName, logStreamName))
+
+
+class FakeLab:
+    def __init__(self) -> None:
+        self.logs = FakeLogs()
+
+    def client(self, service: str, who: str) -> FakeLogs:
+        assert (service, who) == ("logs", "admin")
+        return self.logs
+
+
+def test_missing_groups_and_streams_are_created_as_the_admin() -> None:
+    from labkit.commands.demo import ensure_streams
+
+    lab = FakeLab()
+    groups = (("logs-test-allowed", ("log-stream",)), ("logs-test-denied", ("log-stream",)))
+    made = ensure_streams(lab, groups)
+    assert made == [
+        "logs-test-allowed/log-stream",
+        "logs-test-denied",
+        "logs-test-denied/log-stream",
+    ]
+    assert ensure_streams(lab, groups) == []  # nothing left to create
+
+
+def test_a_run_that_differs_from_the_walkthrough_is_reported() -> None:
+    from labkit.commands.demo import differences
+
+    report = {
+        "vpc_cidr": "172.31.0.0/16",
+        "dns": {"status": "NOERROR", "answers": [{"type": "A", "address": "203.0.113.10"}]},
+        "results": [
+            {
+                "log_group": "logs-test-allowed",
+                "action": "logs:PutLogEvents",
+                "decision": "Allowed",
+            },
+            {"log_group": "logs-test-denied", "action": "logs:PutLogEvents", "decision": "Allowed"},
+        ],
+    }
+    found = differences(report, "logs-test-allowed")
+    assert found == [
+        "DNS answered ['203.0.113.10'], not addresses in 172.31.0.0/16",
+        "logs:PutLogEvents to logs-test-denied was Allowed",
+    ]

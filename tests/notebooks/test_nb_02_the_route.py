@@ -65,3 +65,13 @@ def test_the_path_each_call_took(stored) -> None:
     assert len(off) == len(on) == 2
     assert [r[2:5] for r in off] == [["False", "Allowed", "200"]] * 2  # public path
     assert [r[2:5] for r in on] == [["True", "Allowed", "200"]] * 2  # through the endpoint
+
+
+def test_private_dns_off_the_endpoint_name_still_leads_to_its_enis(stored) -> None:
+    shown = stored.plain("dig-vpce-name")
+    found = re.findall(
+        r"^vpce-\S+\.logs\.ap-northeast-1\.vpce\.amazonaws\.com\.\s+60\s+IN\s+A\s+(\S+)$",
+        shown,
+        re.M,
+    )
+    assert set(found) == {a for _, a in answers(stored.plain("dig-vpc"))}
