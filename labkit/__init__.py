@@ -18,7 +18,7 @@ _LAZY = {
     "LabError": ("labkit.lab", "LabError"),
     "PolicyRejected": ("labkit.lab", "PolicyRejected"),
     "cleanup": ("labkit.aws.cleanup_api", "cleanup"),
-    "setup_check": ("labkit.setup_check", "setup_check"),
+    "setup_check": ("labkit.checkup", "setup_check"),
 }
 
 

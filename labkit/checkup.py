@@ -16,7 +16,6 @@ import shutil
 import sys
 import time
 import tomllib
-import types
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -307,17 +306,3 @@ def setup_check(lab: bool = True) -> SetupReport:
     if lab:
         checks.append(check_local_lab())
     return SetupReport(tuple(checks), time.perf_counter() - started)
-
-
-class _CallableModule(types.ModuleType):
-    """``labkit.setup_check`` names both this module and its function (``labkit/__init__.py``).
-
-    Importing the module makes ``labkit.setup_check`` the module; calling it still runs the
-    checks, so ``labkit.setup_check()`` works whichever was imported first.
-    """
-
-    def __call__(self, lab: bool = True) -> SetupReport:
-        return setup_check(lab)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -1,4 +1,4 @@
-"""labkit.setup_check: each check passes on this machine and fails with its fix when broken."""
+"""labkit.checkup (labkit.setup_check): each check passes here, and fails with its fix."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 import pytest
 from packaging.requirements import Requirement
 
-sc = importlib.import_module("labkit.setup_check")
+sc = importlib.import_module("labkit.checkup")
 
 
 def test_declared_ranges_come_from_the_project() -> None:
@@ -88,7 +88,7 @@ def test_cli_check_starts_a_lab_and_reports_json() -> None:
     assert "SecretAccessKey" not in done.stdout and "aws_secret" not in done.stdout.lower()
 
 
-def test_labkit_setup_check_is_callable_even_after_importing_the_module() -> None:
+def test_labkit_setup_check_is_the_function_even_after_importing_its_module() -> None:
     import labkit
 
     assert isinstance(labkit.setup_check(lab=False), sc.SetupReport)

@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the checks, print them, and return 0 when ready."""
-    from labkit.setup_check import setup_check
+    from labkit.checkup import setup_check
 
     report = setup_check(lab=not args.no_lab)
     print(json.dumps(report.to_dict(), indent=2) if args.json else str(report))
