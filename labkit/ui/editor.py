@@ -1,0 +1,165 @@
+"""The policy editor widget: JSON text area, status line, lint findings, templates, and an
+"Apply & rerun" button that applies through the EC2 API and reruns the probe.
+
+All logic is in :class:`labkit.ui.editor_model.EditorModel`; this module wires ipywidgets 8 core
+controls to it. Every callback runs inside ``Output.capture`` so a failure shows in the notebook.
+Headless: set :attr:`PolicyEditor.text`, call :meth:`PolicyEditor.apply` (or click
+``apply_button``), read :attr:`PolicyEditor.status` and :attr:`PolicyEditor.results`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+
+from labkit.probe import Call
+from labkit.ui.editor_model import Applied, EditorModel, Validation, validate
+from labkit.ui.results_view import ResultsView
+
+if TYPE_CHECKING:
+    from labkit.lab.facade import Lab
+
+IN_FORCE = "(the policy in force)"
+STATUS_CLASS = "labkit-status"
+
+
+class PolicyEditor:
+    """Edit the ``service`` endpoint policy of ``lab``; Apply & rerun runs ``calls``."""
+
+    def __init__(
+        self,
+        lab: Lab,
+        service: str = "logs",
+        calls: str | Sequence[Call] = "walkthrough",
+        results: ResultsView | None = None,
+        run_now: bool = True,
+    ) -> None:
+        self.model = EditorModel(lab, service=service, calls=calls)
+        self.results = results or ResultsView(explain=lab.explain)
+        self.last: Applied | None = None
+        self.validation: Validation = Validation()
+        self.listeners: list[Any] = []  # called with the Applied of each apply
+
+        self.template = widgets.Dropdown(
+            description="template",
+            options=[(IN_FORCE, ""), *self.model.templates()],
+            value="",
+            layout={"width": "26em"},
+        )
+        self.textarea = widgets.Textarea(
+            value=self.model.in_force(),
+            continuous_update=False,  # validate when the learner leaves the box, not per key
+            rows=18,
+            layout={"width": "100%"},
+        )
+        self.textarea.add_class("labkit-policy-text")
+        self.status_line = widgets.HTML()
+        self.status_line.add_class(STATUS_CLASS)
+        self.lint_box = widgets.HTML()
+        self.lint_box.add_class("labkit-lint")
+        self.apply_button = widgets.Button(
+            description="Apply & rerun",
+            button_style="primary",
+            icon="play",
+            tooltip="ModifyVpcEndpoint with this policy, then make the calls again",
+        )
+        self.output = widgets.Output()
+
+        self.textarea.observe(self.output.capture()(self._on_text), names="value")
+        self.template.observe(self.output.capture()(self._on_template), names="value")
+        self.apply_button.on_click(self.output.capture()(self._on_apply))
+
+        self.controls = widgets.VBox(
+            [
+                widgets.HBox([self.template, self.apply_button]),
+                self.textarea,
+                self.status_line,
+                self.lint_box,
+                self.output,
+            ]
+        )
+        self.widget = widgets.VBox([self.controls, self.results.widget])
+        self.check()
+        self._set_status(f"policy in force: {self.model.in_force_name()}. {self.status}")
+        if run_now:
+            self.results.update(self.model.run())
+
+    # -- headless API -------------------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        """The policy text in the editor."""
+        return str(self.textarea.value)
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.textarea.value = value  # validates through the observer, as typing does
+
+    @property
+    def status(self) -> str:
+        """The status line as plain text."""
+        return self._status
+
+    def lint_lines(self) -> list[str]:
+        """The lint findings shown under the status line."""
+        return self.validation.lint_lines()
+
+    def check(self) -> Validation:
+        """Validate the text now and show the result (what leaving the text box does)."""
+        self.validation = validate(self.text)
+        self._set_status(self.validation.status())
+        lines = self.validation.lint_lines()
+        self.lint_box.value = (
+            "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+            if lines
+            else ""
+        )
+        return self.validation
+
+    def load_template(self, name: str) -> str:
+        """Put template ``name`` (or ``""``: the policy in force) into the editor; not applied."""
+        self.textarea.value = self.model.template_text(name) if name else self.model.in_force()
+        self.check()
+        if self.validation.ok:
+            what = f"template {name}" if name else "the policy in force"
+            self._set_status(f"loaded {what} (not applied yet). {self.status}")
+        return self.text
+
+    def apply(self) -> Applied:
+        """Apply the text (ModifyVpcEndpoint) and rerun; invalid text changes nothing."""
+        self.apply_button.disabled = True
+        try:
+            outcome = self.model.apply(self.text, previous=self.results.current)
+        finally:
+            self.apply_button.disabled = False
+        self.last = outcome
+        self._set_status(outcome.status)
+        if outcome.frame is not None:
+            self.results.update(outcome.frame)
+        for listener in self.listeners:
+            listener(outcome)
+        return outcome
+
+    # -- UI side ------------------------------------------------------------------------------
+    def _set_status(self, text: str) -> None:
+        self._status = text
+        colour = "#D55E00" if text.startswith("✖") else "#009E73"  # Okabe-Ito; words carry it
+        self.status_line.value = (
+            f'<span style="color: {colour}; font-weight: bold">{html.escape(text)}</span>'
+        )
+
+    def _on_text(self, _change: dict[str, Any]) -> None:
+        self.check()
+
+    def _on_template(self, change: dict[str, Any]) -> None:
+        self.load_template(str(change["new"]))
+
+    def _on_apply(self, _button: widgets.Button) -> None:
+        self.apply()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = f"PolicyEditor ({self.model.service} endpoint)\n{self.status}"
+        return bundle

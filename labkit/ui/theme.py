@@ -1,0 +1,65 @@
+"""Presentation defaults: Okabe-Ito colours, and the words and symbols that carry the meaning.
+
+Colour is never the only signal: every decision is shown as a symbol plus words, so the tables
+read the same in greyscale and for colour-blind readers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# Okabe & Ito (2008), "Color Universal Design": a palette distinguishable by all common forms
+# of colour blindness.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "grey": "#7F7F7F",
+}
+
+DECISION_STYLE: dict[str, tuple[str, str, str]] = {
+    # decision: (symbol, words, colour)
+    "Allowed": ("✔", "allowed", OKABE_ITO["bluish_green"]),
+    "ImplicitlyDenied": ("✖", "denied (no allow)", OKABE_ITO["orange"]),
+    "ExplicitlyDenied": ("⊘", "denied (explicit deny)", OKABE_ITO["vermillion"]),
+}
+NO_DECISION = ("…", "no decision", OKABE_ITO["grey"])
+CHANGE_COLOUR = OKABE_ITO["blue"]
+
+
+def decision_parts(decision: object) -> tuple[str, str, str]:
+    """(symbol, words, colour) for a decision value (or for a missing one)."""
+    if is_missing(decision):
+        return NO_DECISION
+    return DECISION_STYLE.get(str(decision), NO_DECISION)
+
+
+def decision_label(decision: object) -> str:
+    """Symbol and words: ``"✔ allowed"``, ``"✖ denied (no allow)"``,
+    ``"⊘ denied (explicit deny)"``, or ``"… no decision"`` (never reached authorization)."""
+    symbol, words, _ = decision_parts(decision)
+    return f"{symbol} {words}"
+
+
+def is_missing(value: object) -> bool:
+    """True for None, ``pd.NA`` and NaN (what a probe frame uses for "unknown")."""
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and value != value
+
+
+def path_label(via_endpoint: object) -> str:
+    """How the call travelled: through the endpoint, the public path, or unknown."""
+    if is_missing(via_endpoint):
+        return "? unknown"
+    return "⇢ endpoint" if bool(via_endpoint) else "⇢ public"
+
+
+def legend() -> str:
+    """One line naming every symbol (tables and the diagram use the same ones)."""
+    parts = [f"{symbol} {words}" for symbol, words, _ in DECISION_STYLE.values()]
+    return " · ".join([*parts, f"{NO_DECISION[0]} {NO_DECISION[1]}"])
