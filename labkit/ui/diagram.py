@@ -9,6 +9,7 @@ and Okabe-Ito colours. Pure string building; every text is escaped.
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from labkit.ui.diagram_state import SERVICE_TITLES, EndpointFacts, LabPicture, picture
@@ -22,12 +23,22 @@ WIDTH = 980
 VPC_X, VPC_W = 30, 560
 RIGHT_X, RIGHT_W = 620, 340
 LINE = 15
+WRAP = 58  # characters of a policy summary row in the endpoint box
 BOX = 50  # height of an instance or ENI box
 Anchor = tuple[float, float]
 
 
+def _policy_rows(endpoint: EndpointFacts) -> list[str]:
+    """The policy summary wrapped to the endpoint box (continuations indented)."""
+    return [
+        row
+        for line in endpoint.policy_lines
+        for row in textwrap.wrap(line, WRAP, initial_indent="  ", subsequent_indent="      ")
+    ]
+
+
 def _endpoint_height(endpoint: EndpointFacts) -> int:
-    return 16 + LINE * (5 + len(endpoint.policy_lines))
+    return 16 + LINE * (5 + len(_policy_rows(endpoint)))
 
 
 def _box(
@@ -138,7 +149,7 @@ def draw(pic: LabPicture) -> str:
             ("ENIs " + ", ".join(e.address for e in endpoint.enis), False),
             (f"{endpoint.state} · private DNS {'on' if endpoint.private_dns else 'off'}", False),
             (f"policy: {endpoint.policy_name}", True),
-        ] + [(f"  {line}", False) for line in endpoint.policy_lines]
+        ] + [(row, False) for row in _policy_rows(endpoint)]
         for i, (text, bold) in enumerate(lines):
             svg.text(RIGHT_X + 10, y + 18 + i * LINE, text, size=10, bold=bold)
         counts = pic.paths.get(f"endpoint:{endpoint.service}")

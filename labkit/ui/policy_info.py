@@ -14,8 +14,6 @@ from labkit.lab.policies import TEMPLATE_TITLES
 if TYPE_CHECKING:
     from labkit.lab.facade import Lab
 
-SUMMARY_WIDTH = 56
-
 
 def templates() -> list[tuple[str, str]]:
     """(title, name) of the editor's templates, in the order the course introduces them."""
@@ -75,7 +73,8 @@ def _short(value: Any) -> str:
 
 
 def statement_summary(index: int, statement: Mapping[str, Any]) -> str:
-    """``"Allow * on logs log-group:logs-test-allowed:*"``; conditions by operator and key."""
+    """``"#0: Allow * on logs log-group:logs-test-allowed:*"`` (Sid or index first); conditions
+    by operator and key."""
     effect = str(statement.get("Effect", "?"))
     action = _short(statement.get("Action", statement.get("NotAction", "?")))
     if "NotAction" in statement:
@@ -94,9 +93,8 @@ def statement_summary(index: int, statement: Mapping[str, Any]) -> str:
             for key in block
         ]
         line += " if " + " and ".join(keys)
-    name = statement.get("Sid") or f"Statement[{index}]"
-    line = f"{name}: {line}"
-    return line if len(line) <= SUMMARY_WIDTH else line[: SUMMARY_WIDTH - 1] + "…"
+    name = statement.get("Sid") or f"#{index}"
+    return f"{name}: {line}"
 
 
 def policy_summary(text: str) -> list[str]:
