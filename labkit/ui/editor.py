@@ -10,13 +10,13 @@ Headless: set :attr:`PolicyEditor.text`, call :meth:`PolicyEditor.apply` (or cli
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
 from labkit.probe import Call
-from labkit.ui.editor_model import Applied, EditorModel, Validation, validate
+from labkit.ui.editor_model import Applied, EditorModel, Validation, validate, with_statement
 from labkit.ui.results_view import ResultsView
 
 if TYPE_CHECKING:
@@ -125,6 +125,11 @@ class PolicyEditor:
         if self.validation.ok:
             what = f"template {name}" if name else "the policy in force"
             self._set_status(f"loaded {what} (not applied yet). {self.status}")
+        return self.text
+
+    def add_statement(self, statement: Mapping[str, Any]) -> str:
+        """Append ``statement`` to the policy in the editor (not applied yet)."""
+        self.text = with_statement(self.text, statement)
         return self.text
 
     def apply(self) -> Applied:

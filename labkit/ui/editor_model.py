@@ -11,10 +11,11 @@ JSON syntax and the endpoint-policy grammar, from :func:`labkit.policy.check_pol
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -79,6 +80,21 @@ def validate(text: str) -> Validation:
     seen = {_key(f) for f in refusals}
     rest = tuple(f for f in lint(text, kind="endpoint") if _key(f) not in seen)
     return Validation(refusals, () if refusals else rest)
+
+
+def with_statement(text: str, statement: Mapping[str, Any]) -> str:
+    """``text`` with ``statement`` appended to its ``Statement`` list, indented."""
+    try:
+        document = json.loads(text)
+        statements = document["Statement"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise LabError(
+            "the editor's text is not a policy with a Statement to add to",
+            "load a template (or the policy in force) first, then add the statement",
+        ) from exc
+    document["Statement"] = [*(statements if isinstance(statements, list) else [statements])]
+    document["Statement"].append(dict(statement))
+    return json.dumps(document, indent=2)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ new table with what changed, and redraws the diagram from the lab's state.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
@@ -60,6 +60,10 @@ class Playground:
     def load(self, template: str) -> str:
         """Load a template into the editor (not applied): walkthrough, full-access, ..."""
         return self.editor.load_template(template)
+
+    def add_statement(self, statement: Mapping[str, Any]) -> str:
+        """Append ``statement`` to the policy in the editor (not applied yet)."""
+        return self.editor.add_statement(statement)
 
     def apply(self) -> Applied:
         """Apply & rerun (see :meth:`PolicyEditor.apply`); the diagram is redrawn after."""
