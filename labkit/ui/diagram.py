@@ -217,7 +217,8 @@ def _wrap(body: str, height: float, pic: LabPicture) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="labkit-diagram" role="img" '
         f'width="{WIDTH}" height="{height:.0f}" viewBox="0 0 {WIDTH} {height:.0f}" '
-        f'font-family="sans-serif"><title>{title}</title>{marker}{body}</svg>'
+        f'font-family="sans-serif" style="max-width: 100%; height: auto">'
+        f"<title>{title}</title>{marker}{body}</svg>"
     )
 
 

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 
 IN_FORCE = "(the policy in force)"
 STATUS_CLASS = "labkit-status"
+# plain CSS (no JavaScript): the policy in the code font, so columns line up with the status line
+EDITOR_CSS = (
+    "<style>.labkit-policy-text textarea {font-family: var(--jp-code-font-family, monospace);"
+    " font-size: var(--jp-code-font-size, 13px);}</style>"
+)
 
 
 class PolicyEditor:
@@ -65,6 +70,7 @@ class PolicyEditor:
             button_style="primary",
             icon="play",
             tooltip="ModifyVpcEndpoint with this policy, then make the calls again",
+            layout={"width": "auto"},
         )
         self.output = widgets.Output()
 
@@ -74,6 +80,7 @@ class PolicyEditor:
 
         self.controls = widgets.VBox(
             [
+                widgets.HTML(EDITOR_CSS),
                 widgets.HBox([self.template, self.apply_button]),
                 self.textarea,
                 self.status_line,

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class Playground:
-    """Editor (left), diagram (right), results (below) over one live lab."""
+    """Editor, then the lab diagram, then the results, over one live lab."""
 
     def __init__(
         self, lab: Lab, service: str = "logs", calls: str | Sequence[Call] = "matrix"
@@ -36,13 +36,8 @@ class Playground:
         self.last_diagram: LabDiagram | None = None
         self.redraw()
         self.editor.listeners.append(self._on_applied)
-        top = widgets.HBox(
-            [
-                widgets.Box([self.editor.controls], layout={"width": "46%"}),
-                widgets.Box([self.diagram_box], layout={"width": "54%", "overflow": "auto"}),
-            ]
-        )
-        self.widget = widgets.VBox([top, self.results.widget])
+        # stacked, not side by side: the diagram needs the full width to stay legible
+        self.widget = widgets.VBox([self.editor.controls, self.diagram_box, self.results.widget])
 
     # -- headless API (the same as clicking) --------------------------------------------------
     @property
