@@ -32,7 +32,11 @@ EDITOR_CSS = (
 
 
 class PolicyEditor:
-    """Edit the ``service`` endpoint policy of ``lab``; Apply & rerun runs ``calls``."""
+    """Edit the ``service`` endpoint policy of ``lab``; Apply & rerun runs ``calls``.
+
+    With ``run_now`` (default) the calls are made once at the start, so the first Apply has a
+    run to compare with. The endpoint must exist (``lab.create_endpoint``), else ``LabError``.
+    """
 
     def __init__(
         self,
