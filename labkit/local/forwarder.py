@@ -35,6 +35,13 @@ def forwardable(name: str) -> bool:
     return lowered not in HOP_BY_HOP and not lowered.startswith("x-moto-")
 
 
+def outgoing_headers(
+    headers: Iterable[tuple[str, str]], trusted: Iterable[tuple[str, str]] = ()
+) -> list[tuple[str, str]]:
+    """The caller's forwardable headers, then the ones the lab itself vouches for."""
+    return [(k, v) for k, v in headers if forwardable(k)] + list(trusted)
+
+
 @dataclass(frozen=True)
 class Upstream:
     """A response from the upstream."""
@@ -85,7 +92,7 @@ class Forwarder:
         ``headers`` come from the caller and lose hop-by-hop and ``x-moto-*`` entries;
         ``trusted`` ones are set by the lab itself (e.g. the account the signature proved).
         """
-        clean = [(k, v) for k, v in headers if forwardable(k)] + list(trusted)
+        clean = outgoing_headers(headers, trusted)
         for attempt in (0, 1):
             conn = self._connection(fresh=attempt == 1)
             try:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from labkit.local.forwarder import Upstream, forwardable
+from labkit.local.forwarder import Upstream, forwardable, outgoing_headers
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -36,7 +36,7 @@ class WsgiForwarder:
         trusted: Iterable[tuple[str, str]] = (),
     ) -> Upstream:
         """Call the app once; same contract as ``Forwarder.send``."""
-        environ = self._environ(method, path, [*_clean(headers), *trusted], body)
+        environ = self._environ(method, path, outgoing_headers(headers, trusted), body)
         answer: dict[str, Any] = {}
 
         def start_response(status: str, response_headers: list[tuple[str, str]], *_: Any) -> None:
@@ -87,7 +87,3 @@ class WsgiForwarder:
                 environ[header] = f"{environ[header]},{value}" if header in environ else value
         environ.setdefault("HTTP_HOST", f"{self.host}:{self.port}")
         return environ
-
-
-def _clean(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(k, v) for k, v in headers if forwardable(k)]

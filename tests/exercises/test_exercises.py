@@ -7,7 +7,6 @@ checked for real: answers are applied through the EC2/IAM APIs and probed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -28,13 +27,8 @@ EXPECTED_IDS = [
 
 
 @pytest.fixture(scope="module")
-def lab() -> Iterator[Lab]:
-    started = labkit.start(scenario="exfiltration", quiet=True)
-    try:
-        started.create_endpoint("logs", policy="walkthrough")
-        yield started
-    finally:
-        started.stop()
+def lab(exfiltration_lab: Lab) -> Lab:
+    return exfiltration_lab
 
 
 def endpoint_policy(

@@ -6,8 +6,6 @@ default import mode refuses two test modules with one name.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pandas as pd
 import pytest
 
@@ -25,13 +23,8 @@ MEMO_TEXT = (
 
 
 @pytest.fixture(scope="module")
-def lab() -> Iterator[Lab]:
-    started = labkit.start(scenario="exfiltration", quiet=True)
-    try:
-        started.create_endpoint("logs", policy="walkthrough")
-        yield started
-    finally:
-        started.stop()
+def lab(exfiltration_lab: Lab) -> Lab:
+    return exfiltration_lab
 
 
 @pytest.fixture(scope="module")

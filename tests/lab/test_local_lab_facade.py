@@ -6,7 +6,6 @@ import ipaddress
 import json
 import os
 import subprocess
-from collections.abc import Iterator
 
 import pytest
 
@@ -18,17 +17,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def lab() -> Iterator[labkit.Lab]:
-    started = labkit.start(quiet=True)
-    try:
-        yield started
-    finally:
-        started.stop()
-
-
-@pytest.fixture(scope="module")
-def endpoint(lab: labkit.Lab) -> None:
-    lab.create_endpoint("logs", policy="walkthrough")
+def lab(walkthrough_lab: labkit.Lab) -> labkit.Lab:
+    return walkthrough_lab  # the logs endpoint exists, under the walkthrough's policy
 
 
 def test_banner_names_backend_region_and_role_session(lab: labkit.Lab) -> None:
@@ -46,9 +36,7 @@ def test_network_is_the_default_vpc_with_one_subnet_per_zone(lab: labkit.Lab) ->
     assert all(ipaddress.ip_network(c).subnet_of(vpc) for c in frame["subnet_cidr"])
 
 
-def test_endpoint_goes_pending_then_available_with_an_eni_in_each_subnet(
-    lab: labkit.Lab, endpoint: None
-) -> None:
+def test_endpoint_goes_pending_then_available_with_an_eni_in_each_subnet(lab: labkit.Lab) -> None:
     assert lab.lifecycle[0] == "pending" and lab.lifecycle[-1] == "available"
     subnets = dict(zip(lab.network()["subnet"], lab.network()["subnet_cidr"], strict=True))
     enis = lab.enis()
@@ -59,7 +47,7 @@ def test_endpoint_goes_pending_then_available_with_an_eni_in_each_subnet(
         )
 
 
-def test_dig_in_the_vpc_gives_the_eni_addresses_ttl_60(lab: labkit.Lab, endpoint: None) -> None:
+def test_dig_in_the_vpc_gives_the_eni_addresses_ttl_60(lab: labkit.Lab) -> None:
     answer = lab.dig()
     assert answer.status == "NOERROR"
     assert sorted(answer.addresses) == sorted(lab.enis()["PrivateIpAddress"])
@@ -68,9 +56,7 @@ def test_dig_in_the_vpc_gives_the_eni_addresses_ttl_60(lab: labkit.Lab, endpoint
     assert outside.addresses and not outside.all_in("172.31.0.0/16")
 
 
-def test_walkthrough_probe_allows_one_group_and_denies_the_other(
-    lab: labkit.Lab, endpoint: None
-) -> None:
+def test_walkthrough_probe_allows_one_group_and_denies_the_other(lab: labkit.Lab) -> None:
     frame = lab.probe("walkthrough")
     allowed, denied = frame.iloc[0], frame.iloc[1]
     assert (allowed["decision"], allowed["http_status"], allowed["error_code"]) == (
@@ -85,7 +71,7 @@ def test_walkthrough_probe_allows_one_group_and_denies_the_other(
     assert bool(denied["via_endpoint"]) is True
 
 
-def test_a_broken_policy_is_refused_and_the_old_one_stays(lab: labkit.Lab, endpoint: None) -> None:
+def test_a_broken_policy_is_refused_and_the_old_one_stays(lab: labkit.Lab) -> None:
     before = lab.policy()
     with pytest.raises(PolicyRejected) as caught:
         lab.set_policy('{"Statement": [{"Effect": "Allow", "Action": "*",}]}')

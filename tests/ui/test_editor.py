@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 from uihelp import break_colon, deny_puts_policy
@@ -19,13 +18,8 @@ DENIED_PUT = "PutLogEvents logs-test-denied/"
 
 
 @pytest.fixture(scope="module")
-def lab() -> Iterator[labkit.Lab]:
-    started = labkit.start(quiet=True)
-    try:
-        started.create_endpoint("logs", policy="walkthrough")
-        yield started
-    finally:
-        started.stop()
+def lab(walkthrough_lab: labkit.Lab) -> labkit.Lab:
+    return walkthrough_lab
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from uihelp import break_colon, deny_puts_policy, svg_texts
@@ -16,13 +15,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def lab() -> Iterator[labkit.Lab]:
-    started = labkit.start(quiet=True)
-    try:
-        started.create_endpoint("logs", policy="walkthrough")
-        yield started
-    finally:
-        started.stop()
+def lab(walkthrough_lab: labkit.Lab) -> labkit.Lab:
+    return walkthrough_lab
 
 
 @pytest.fixture(scope="module")
