@@ -13,7 +13,9 @@ from labkit import data
 from labkit.exercises.registry import Exercise, exercise
 from labkit.exercises.result import CheckResult
 from labkit.lab.errors import LabError
-from labkit.lab.explain import _evaluate_live, explain_row, faults
+from labkit.lab.explain import explain_row
+from labkit.lab.explanation import faults
+from labkit.lab.live_policies import evaluate_live
 from labkit.policy import check_policy
 from labkit.policy.kinds import KIND_LABELS
 
@@ -208,7 +210,7 @@ def _what_ifs(lab: Lab, spec: Exercise, text: str) -> tuple[list[list[Any]], lis
         (authz,) = authorize_call(
             call.service, call.operation, call.params, region=lab.region, account=account
         )
-        decision, _notes = _evaluate_live(
+        decision, _notes = evaluate_live(
             lab, lab.identity, authz.action, authz.resource, True, endpoint_policy=text
         )
         got = "Allowed" if decision.allowed else str(decision.denied_by)
