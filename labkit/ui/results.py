@@ -132,7 +132,10 @@ def display_frame(frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> 
             "denied_by": frame["denied_by"].fillna(""),
             "http_status": frame["http_status"].astype("string").fillna("—"),
             "error_code": frame["error_code"],
-            "message": frame["message"],
+            "message": [
+                _shown_message(m, e)
+                for m, e in zip(frame["message"], frame["error_code"], strict=True)
+            ],
             "latency_ms": frame["latency_ms"].round(1),
         }
     )
@@ -140,6 +143,16 @@ def display_frame(frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> 
     if previous is not None:
         shown.insert(0, "change", diff_runs(previous, frame))
     return shown.reset_index(drop=True)
+
+
+SUCCESS_BODY_CHARS = 120
+
+
+def _shown_message(message: str, error_code: str) -> str:
+    """Errors in full (they are the lesson); a success's response body cut to one short line."""
+    if error_code or len(message) <= SUCCESS_BODY_CHARS:
+        return message
+    return message[: SUCCESS_BODY_CHARS - 1] + "…"
 
 
 def _decision_css(decisions: pd.Series) -> Callable[[Any], str]:
@@ -178,9 +191,17 @@ def style_results(
         .map(_decision_css(frame["decision"]), subset=["decision"])
         .format(escape="html")
         .format(precision=1, subset=["ms"], escape="html")
-        .set_properties(subset=["message"], **{"max-width": "42em", "white-space": "pre-wrap"})
+        # ARNs and messages wrap anywhere rather than stretching rows to a word per line
+        .set_properties(subset=["resource"], **{"min-width": "16em", "word-break": "break-all"})
+        .set_properties(
+            subset=["message"],
+            **{"min-width": "18em", "max-width": "30em", "white-space": "pre-wrap"},
+        )
+        .set_properties(subset=["message", "error code"], **{"overflow-wrap": "anywhere"})
+        .set_properties(subset=["error code"], **{"min-width": "8em", "max-width": "11em"})
         .set_table_styles(
             [
+                {"selector": "", "props": "font-size: 0.85em;"},
                 {"selector": "caption", "props": "caption-side: top; text-align: left;"},
                 {"selector": "td", "props": "text-align: left; vertical-align: top;"},
                 {"selector": "th", "props": "text-align: left;"},

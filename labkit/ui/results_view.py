@@ -31,7 +31,10 @@ class ResultsView:
         self.changes: list[str] = []
         self.diff = widgets.HTML(value="")
         self.diff.add_class("labkit-diff")
-        self.table = widgets.HTML(value=f"<i>{NO_RESULTS}</i>")
+        # a wide table scrolls sideways inside the widget instead of being cut at its edge
+        self.table = widgets.HTML(
+            value=f"<i>{NO_RESULTS}</i>", layout={"overflow": "auto", "max_width": "100%"}
+        )
         self.table.add_class("labkit-results-view")
         self.row = widgets.Dropdown(description="row", options=[], layout={"width": "34em"})
         self.explain_button = widgets.Button(

@@ -109,3 +109,20 @@ def test_view_without_an_explainer_says_so_instead_of_failing(runs: Runs) -> Non
     text = view.explain_selected(0)
     assert text.startswith("explanations are not available in this labkit (ImportError")
     assert "Fix: update labkit" in text and "not available" in view.explanation.value
+
+
+def test_a_success_body_is_cut_to_one_line_but_an_error_is_shown_whole() -> None:
+    from labkit.probe import to_frame
+    from labkit.ui.results import SUCCESS_BODY_CHARS, display_frame
+
+    long_text = "x" * 300
+    base = {"who": "instance", "operation": "GetLogEvents", "target": "g", "latency_ms": 1.0}
+    frame = to_frame(
+        [
+            {**base, "error_code": "", "message": long_text, "decision": "Allowed"},
+            {**base, "error_code": "AccessDeniedException", "message": long_text},
+        ]
+    )
+    shown = display_frame(frame)["message"]
+    assert len(shown[0]) == SUCCESS_BODY_CHARS and shown[0].endswith("…")
+    assert shown[1] == long_text
