@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.e2e]
 EXPECTED_IDS = [
     "03-identity-vs-endpoint",
     "04-scope-endpoint-policy",
+    "05-no-tagging",
     "06-data-perimeter",
     "07-events-own-bus",
     "08-fix-the-denial",
@@ -50,7 +51,7 @@ def state(lab: Lab) -> tuple[Any, ...]:
     return lab.policy("logs"), events and events["PolicyDocument"], lab.identity_policies()
 
 
-def test_the_exercises_for_notebooks_03_04_06_07_08() -> None:
+def test_the_exercises_for_notebooks_03_to_08() -> None:
     assert exercises.ids() == EXPECTED_IDS
     for exercise_id in EXPECTED_IDS:
         shown = exercises.show(exercise_id)
@@ -111,6 +112,16 @@ def wrong_answers(lab: Lab) -> list[tuple[str, Any, list[str]]]:
             ["TagResource on logs-test-allowed", "Statement[0] allows it", "narrow"],
         ),
         (
+            "05-no-tagging",
+            "full-access",
+            ["TagResource on logs-test-denied", "Statement[0] allows it", "narrow"],
+        ),
+        (
+            "05-no-tagging",
+            "walkthrough",
+            ["put to logs-test-denied", "Statement[0] does not allow it"],
+        ),
+        (
             "06-data-perimeter",
             "full-access",
             ["exfil-drop", "Statement[0] allows it", f":{other}:log-group:exfil-drop"],
@@ -134,7 +145,7 @@ def wrong_answers(lab: Lab) -> list[tuple[str, Any, list[str]]]:
     ]
 
 
-@pytest.mark.parametrize("case", range(9))
+@pytest.mark.parametrize("case", range(11))
 def test_a_typical_wrong_answer_fails_with_a_hint_at_the_fault(lab: Lab, case: int) -> None:
     exercise_id, answer, named = wrong_answers(lab)[case]
     before = state(lab)

@@ -86,3 +86,21 @@ def test_static_results_and_diagram(stored) -> None:
     enis = re.findall(r"ENI eni-[0-9a-f]+ (172\.31\.\d+\.\d+) in subnet-", described)
     assert len(enis) == 3 and set(enis) <= set(addresses)
     assert "policy custom" in described and "endpoint:logs: ✔ 11 allowed, ✖ 2 denied" in described
+
+
+SOLUTION = """answer = {
+    "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"},
+        {"Effect": "Deny", "Principal": "*", "Action": "logs:Tag*", "Resource": "*"},
+    ]
+}"""
+
+
+def test_the_exercise_as_stored_asks_to_fill_in(stored) -> None:
+    assert "05-no-tagging" in stored.text("exercise-05-show")
+    assert "fill in your answer" in stored.text("exercise-05-check")
+
+
+def test_the_exercise_passes_with_an_answer_written_here() -> None:
+    solved = run_notebook(NAME, replace={"exercise-05-answer": SOLUTION})
+    assert "pass — 05-no-tagging: all 5 checks as asked" in solved.text("exercise-05-check")
