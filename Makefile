@@ -14,9 +14,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
+# JupyterLab makes a random token and prints the URL that carries it (a token passed on the
+# command line would be printed masked); LABKIT_JUPYTER_TOKEN sets one for facilitators who
+# hand it out. It refuses to run as root unless told; bound to 127.0.0.1 with a token, containers
+# that run as root (many workshop images) get --allow-root.
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks \
-		--IdentityProvider.token="$${LABKIT_JUPYTER_TOKEN:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(24))')}"
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root) \
+		$${LABKIT_JUPYTER_TOKEN:+--IdentityProvider.token="$$LABKIT_JUPYTER_TOKEN"}
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
