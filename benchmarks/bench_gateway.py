@@ -31,7 +31,7 @@ import boto3
 from botocore.config import Config
 
 from labkit import data
-from labkit.local.process import LocalLab
+from labkit.local.process.launcher import LocalLab
 
 RESULTS = Path(__file__).resolve().parent / "results"
 GROUP, STREAM = "logs-test-allowed", "log-stream"

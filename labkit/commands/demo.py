@@ -69,7 +69,7 @@ def walkthrough(
 ) -> dict[str, Any]:
     """Run the walkthrough on a new local lab (stopped at the end) and return what it showed."""
     from labkit.lab.facade import Lab
-    from labkit.lab.local_backend import LocalBackend
+    from labkit.local.backend import LocalBackend
 
     started = time.perf_counter()
     progress("starting a local lab (offline, 127.0.0.1)")

@@ -55,11 +55,11 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Start the lab, write the env file, wait for a signal, stop, clean up."""
-    from labkit.local import moto_adapter
+    from labkit.local.world import moto_adapter
 
     moto_adapter.prepare_environment()
-    from labkit.local.envfile import instance_env, render_shell, write_private
-    from labkit.local.server import LabServer
+    from labkit.local.process.envfile import instance_env, render_shell, write_private
+    from labkit.local.process.server import LabServer
 
     lab = LabServer(
         args.scenario, message_style=args.message_style, network_timeout=args.network_timeout

@@ -92,7 +92,7 @@ def _start_backend(chosen: str, scenario: str, message_style: str, **aws_options
             )
         except AwsConnectionError as exc:
             raise LabError("could not connect to AWS", str(exc)) from None
-    from labkit.lab.local_backend import LocalBackend
+    from labkit.local.backend import LocalBackend
 
     return LocalBackend.start(scenario, message_style=message_style)
 

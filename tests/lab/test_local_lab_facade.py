@@ -111,7 +111,7 @@ def test_unknown_identity_and_backend_say_how_to_fix() -> None:
 
 
 def test_two_labs_run_at_once_on_their_own_ports() -> None:
-    from labkit.lab.local_backend import LocalBackend
+    from labkit.local.backend import LocalBackend
 
     first, second = LocalBackend.start(), LocalBackend.start()
     try:

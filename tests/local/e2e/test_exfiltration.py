@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from labkit import data
-from labkit.local.process import LocalLab
+from labkit.local.process.launcher import LocalLab
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 OTHER = "444455556666"

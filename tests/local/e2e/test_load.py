@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from labkit import data
-from labkit.local.process import LocalLab
+from labkit.local.process.launcher import LocalLab
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 THREADS, CALLS = 8, 500

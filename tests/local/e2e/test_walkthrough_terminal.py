@@ -19,8 +19,8 @@ import pytest
 from e2e_support import dig_answers, require_aws_cli, require_dig, run_in_lab_shell
 
 from labkit import data
-from labkit.local.envfile import render_shell, write_private
-from labkit.local.process import LocalLab
+from labkit.local.process.envfile import render_shell, write_private
+from labkit.local.process.launcher import LocalLab
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -1,0 +1,156 @@
+"""The local backend: a lab process (:class:`~labkit.local.process.launcher.LocalLab`) behind
+the public ``Lab`` API.
+
+Everything goes through the lab's own AWS front (EC2, IAM, STS, Logs, EventBridge on loopback,
+fake credentials); probe rows are filled from the gateway's decision log, so principal, action,
+resource, path and decision are what the lab decided, not what labkit guesses afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from labkit.aws.tags import new_run_id
+from labkit.lab.backend import BackendInfo, Identity, NetworkFacts, Subnet
+from labkit.lab.errors import LabError
+from labkit.local.network.egress import client_timeouts
+from labkit.local.process.labinfo import LabInfo
+from labkit.local.process.launcher import LabStartError, LocalLab
+from labkit.probe import Authorization, Call
+
+WHO = ("instance", "admin", "other-account")
+NETWORK_TIMEOUT = 2.0
+
+
+class LocalBackend:
+    """A running local lab (child process) as a ``Backend``."""
+
+    name = "local"
+
+    def __init__(self, lab: LocalLab) -> None:
+        self.lab = lab
+        info = lab.info
+        self._facts = _network_facts(info, _subnet_cidrs(self.lab.client("ec2", "admin"), info))
+        identities = {
+            "instance": Identity("instance", info.session_arn, info.account_id),
+            "admin": Identity("admin", info.admin_arn, info.account_id),
+        }
+        for account, arn in info.other_account_user_arns.items():
+            identities["other-account"] = Identity("other-account", arn, account)
+        self.info = BackendInfo(
+            backend="local",
+            region=info.region,
+            account_id=info.account_id,
+            run_id=new_run_id(),
+            identities=identities,
+            scenario=info.scenario,
+        )
+
+    @classmethod
+    def start(
+        cls, scenario: str = "walkthrough", *, message_style: str = "current"
+    ) -> LocalBackend:
+        """Start a lab process for ``scenario`` (blocks until it is ready, ~2-3 s)."""
+        try:
+            lab = LocalLab.start(
+                scenario, message_style=message_style, network_timeout=NETWORK_TIMEOUT
+            )
+        except LabStartError as exc:
+            raise LabError(
+                f"the local lab did not start: {exc}",
+                "run `labkit serve --scenario walkthrough` in a terminal to see the full error; "
+                "`make test` checks the installation",
+            ) from None
+        except FileNotFoundError as exc:
+            raise LabError(
+                f"unknown scenario {scenario!r} ({exc})",
+                "use one of the files in data/scenarios/, e.g. 'walkthrough' or 'exfiltration'",
+            ) from None
+        return cls(lab)
+
+    # -- Backend protocol -------------------------------------------------------------------
+    def _who(self, who: str) -> Any:
+        if who not in self.info.identities:
+            known = ", ".join(sorted(self.info.identities))
+            raise LabError(
+                f"this lab (scenario {self.lab.info.scenario}) has no identity {who!r}",
+                f"use one of: {known}"
+                + (
+                    ""
+                    if "other-account" in self.info.identities
+                    else "; start the 'exfiltration' scenario for another account's keys"
+                ),
+            )
+        return who
+
+    def client(self, service: str, who: str = "instance") -> Any:
+        """A botocore client as ``who``; a flow the network drops reads as a timeout."""
+        return self.lab.client(service, self._who(who), **client_timeouts(NETWORK_TIMEOUT))
+
+    def env(self, who: str = "instance") -> dict[str, str]:
+        """The lab's shell environment for ``who``; variables it unsets are left out."""
+        return {k: v for k, v in self.lab.env(self._who(who)).items() if v is not None}
+
+    def network(self) -> NetworkFacts:
+        return self._facts
+
+    def authorization(
+        self, call: Call, request_id: str | None, error: Mapping[str, Any] | None
+    ) -> Authorization:
+        """Principal, action, resource, path and decision from the decision log."""
+        record = self.decision(request_id) if request_id else None
+        if not record:
+            return Authorization()
+        request = record.get("request") or {}
+        principal = request.get("principal") or record.get("caller")
+        route = record.get("route") or {}
+        via = request.get("via_endpoint")
+        if via is None and "via_endpoint" in route:
+            via = bool(route["via_endpoint"])
+        return Authorization(
+            principal=principal,
+            action=request.get("action"),
+            resource=request.get("resource"),
+            via_endpoint=via,
+            decision=record.get("decision"),
+            denied_by=record.get("denied_by"),
+        )
+
+    def decision(self, request_id: str) -> Mapping[str, Any] | None:
+        try:
+            return self.lab.decision(request_id)
+        except KeyError:
+            return None
+
+    def dns_server(self, view: str) -> tuple[str, int] | None:
+        return self.lab.info.dns_vpc if view == "vpc" else self.lab.info.dns_public
+
+    def require_write(self, what: str) -> None:
+        """The local lab may always change itself: it never touches AWS."""
+
+    def stop(self) -> None:
+        self.lab.stop()
+
+
+def _subnet_cidrs(ec2: Any, info: LabInfo) -> dict[str, str]:
+    """Subnet CIDRs as the lab's EC2 API describes them."""
+    found = ec2.describe_subnets(SubnetIds=list(info.subnet_ids))["Subnets"]
+    return {s["SubnetId"]: s["CidrBlock"] for s in found}
+
+
+def _network_facts(info: LabInfo, cidrs: Mapping[str, str]) -> NetworkFacts:
+    subnets = tuple(
+        Subnet(subnet_id, info.subnet_azs[subnet_id], cidrs.get(subnet_id, ""))
+        for subnet_id in info.subnet_ids
+    )
+    return NetworkFacts(
+        vpc_id=info.vpc_id,
+        vpc_cidr=info.vpc_cidr,
+        subnets=subnets,
+        endpoint_security_groups=tuple(info.security_group_ids.values()),
+        instance_id=info.instance_id,
+        instance_private_ip=info.instance_private_ip,
+        other_accounts=info.other_account_ids,
+        org_id=info.org_id,
+    )

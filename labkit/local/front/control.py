@@ -1,0 +1,199 @@
+"""The control front: the lab's EC2/IAM/STS API (``AWS_ENDPOINT_URL``) on 127.0.0.1.
+
+Every request is SigV4-checked against the lab's keys (``labkit.local.wire.sigv4.verify``; unknown
+keys fail closed). EC2 VPC-endpoint actions are validated as AWS validates them
+(``labkit.local.front.ec2``) before moto acts; moto's own mistakes are corrected by the moto
+adapter.
+Logs and EventBridge calls that reach this URL are passed to the data plane's public side, so
+that no call escapes policy evaluation.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from labkit.local.front import auth_errors as control_auth
+from labkit.local.front.ec2.endpoints import MUTATING_ACTIONS, plan
+from labkit.local.front.ec2.errors import Ec2Error, error_body
+from labkit.local.front.ec2.query import QueryParams
+from labkit.local.front.ec2.validation import Scope
+from labkit.local.wire import sigv4
+from labkit.local.wire.forward import Forwarder, Upstream
+from labkit.local.world.state import LabState
+
+DATA_PLANE_SERVICES = frozenset({"logs", "events"})
+MAX_BODY = 10 * 1024 * 1024
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    allow_reuse_address = False
+
+
+class ControlFront:
+    """The admin-facing API: verify, validate, forward to moto, correct."""
+
+    def __init__(self, state: LabState, moto_url: str) -> None:
+        self.state = state
+        self.moto = Forwarder(moto_url)
+        self.public: Forwarder | None = None
+        self._mutate_lock = threading.Lock()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.url = ""
+
+    def route_data_plane_to(self, public_url: str) -> None:
+        """Where logs/events calls sent to the control front go (the data plane's public side)."""
+        self.public = Forwarder(public_url)
+
+    def start(self) -> str:
+        """Listen on 127.0.0.1 (OS-chosen port); returns the base URL."""
+        front = self
+
+        class Handler(_Handler):
+            owner = front
+
+        self._server = _Server(("127.0.0.1", 0), Handler)
+        host, port = self._server.server_address[:2]
+        self.url = f"http://{host}:{port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="labkit-control-front",
+            daemon=True,
+        )
+        self._thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        """Stop listening and free the port."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    # ------------------------------------------------------------------ per request
+
+    def handle(
+        self, method: str, path: str, headers: list[tuple[str, str]], body: bytes
+    ) -> Upstream:
+        """Answer one request (used by the HTTP handler; callable directly in tests)."""
+        request_id = str(uuid.uuid4())
+        signed = sigv4.SignedRequest.from_items(method, path, headers, body)
+        checked = sigv4.verify(signed, self.state.credentials)
+        if isinstance(checked, sigv4.AuthFailure):
+            return self._auth_failure(signed, checked, request_id)
+        if checked.service == "ec2":
+            return self._ec2(checked, method, path, headers, body, request_id)
+        if checked.service in DATA_PLANE_SERVICES:
+            if self.public is None:
+                return _json_error(
+                    503,
+                    "ServiceUnavailableException",
+                    "The lab's data plane is not running, so logs/events calls cannot be served.",
+                    request_id,
+                )
+            return self.public.send(method, path, headers, body)
+        return self.moto.send(method, path, headers, body)
+
+    def _auth_failure(
+        self, signed: sigv4.SignedRequest, failure: sigv4.AuthFailure, request_id: str
+    ) -> Upstream:
+        _, service = control_auth.signing_service(signed.header("authorization"))
+        if service == "ec2":
+            status, payload = control_auth.ec2_failure(failure.reason, failure.message, request_id)
+            return _xml(status, payload, request_id)
+        if service in control_auth.QUERY_NAMESPACES:
+            status, payload = control_auth.query_failure(
+                service, failure.reason, failure.message, request_id
+            )
+            return _xml(status, payload, request_id)
+        return _json_error(400, failure.code, failure.message, request_id)
+
+    def _ec2(
+        self,
+        checked: Any,
+        method: str,
+        path: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        request_id: str,
+    ) -> Upstream:
+        params = QueryParams.parse(body, urlsplit(path).query)
+        scope = Scope(checked.credential.account_id, checked.region)
+        if params.action not in MUTATING_ACTIONS:
+            return self.moto.send(method, path, headers, body)
+        with self._mutate_lock:
+            try:
+                decided = plan(params.action, params, scope, request_id)
+            except Ec2Error as err:
+                return _xml(err.status, error_body(err.code, err.message, request_id), request_id)
+            if not decided.forward:
+                return _xml(200, decided.body or b"", request_id)
+            answer = self.moto.send(method, path, headers, body)
+            if answer.status == 200:
+                for step in decided.after:
+                    step()
+            return answer
+
+
+def _xml(status: int, payload: bytes, request_id: str) -> Upstream:
+    headers = [
+        ("Content-Type", "text/xml;charset=UTF-8"),
+        ("x-amzn-RequestId", request_id),
+        ("Server", "AmazonEC2"),
+    ]
+    return Upstream(status, "", headers, payload)
+
+
+def _json_error(status: int, code: str, message: str, request_id: str) -> Upstream:
+    import json
+
+    payload = json.dumps({"__type": code, "message": message}).encode()
+    headers = [
+        ("Content-Type", "application/x-amz-json-1.1"),
+        ("x-amzn-RequestId", request_id),
+        ("x-amzn-ErrorType", code),
+    ]
+    return Upstream(status, "", headers, payload)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: ControlFront
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server_version = "labkit-control"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: requests may carry identities; nothing is logged."""
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self.send_error(413, "Request body too large")
+            return
+        body = self.rfile.read(length) if length else b""
+        try:
+            answer = self.owner.handle(self.command, self.path, list(self.headers.items()), body)
+        except OSError:
+            answer = _json_error(
+                502, "ServiceUnavailable", "The lab's AWS state server did not answer.", "-"
+            )
+        self.send_response(answer.status, answer.reason or None)
+        for name, value in answer.headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(answer.body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _answer

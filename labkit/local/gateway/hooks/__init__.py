@@ -1,0 +1,1 @@
+"""Per-service rules the gateway applies around moto (one module per service)."""

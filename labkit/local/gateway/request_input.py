@@ -1,0 +1,214 @@
+"""Read a JSON 1.1 call off the wire: which service and operation, and its parameters.
+
+The operation comes from ``X-Amz-Target``; the parameters must be a JSON object whose members
+have the types botocore's service model gives them. What AWS's request framework answers when
+they do not (texts as the framework words them; see docs/fidelity/local-data.md):
+
+* a body that is not JSON: ``SerializationException`` with no message;
+* a member of the wrong JSON type: ``SerializationException`` such as
+  ``NUMBER_VALUE can not be converted to a String``;
+* a target naming no operation of the service: ``UnknownOperationException``, no message;
+* a required member missing: the service's validation error
+  (``InvalidParameterException`` for CloudWatch Logs, ``ValidationException`` for EventBridge)
+  ``1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint:
+  Member must not be null``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+import botocore.session
+from botocore.model import OperationModel, ServiceModel, Shape
+
+from labkit.local.wire.json11 import AwsError
+
+Service = Literal["logs", "events"]
+
+TARGET_PREFIXES: dict[str, Service] = {"Logs_20140328": "logs", "AWSEvents": "events"}
+"""``X-Amz-Target`` prefix → the service's signing name (botocore ``targetPrefix``)."""
+
+VALIDATION_CODE: dict[Service, str] = {
+    "logs": "InvalidParameterException",
+    "events": "ValidationException",
+}
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    """One parsed API call."""
+
+    service: Service
+    operation: str
+    params: dict[str, Any]
+    target: str
+
+
+def service_of_target(target: str | None) -> Service | None:
+    """The service an ``X-Amz-Target`` header addresses, if it is one the lab serves."""
+    prefix, _, _ = (target or "").partition(".")
+    return TARGET_PREFIXES.get(prefix)
+
+
+@cache
+def service_model(service: Service) -> ServiceModel:
+    """botocore's model of ``service`` (loaded once per process)."""
+    return botocore.session.get_session().get_service_model(service)
+
+
+def unknown_operation() -> AwsError:
+    """What AWS answers for a target it cannot route."""
+    return AwsError("UnknownOperationException", None, framework=True)
+
+
+def serialization_error(message: str | None = None) -> AwsError:
+    """What AWS answers for a body it cannot deserialize."""
+    return AwsError("SerializationException", message, framework=True)
+
+
+def parse_body(body: bytes) -> dict[str, Any]:
+    """The JSON object in ``body``; an empty body is an empty object.
+
+    Raises :class:`AwsError` (``SerializationException``) for anything else.
+    """
+    if not body.strip():
+        return {}
+    try:
+        value = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise serialization_error() from None
+    if isinstance(value, dict):
+        return value
+    raise serialization_error(_misplaced(value, "Structure"))
+
+
+def operation_of(target: str | None) -> tuple[Service, OperationModel]:
+    """The service and botocore operation model ``X-Amz-Target`` names.
+
+    Raises :class:`AwsError` (``UnknownOperationException``) when it names none.
+    """
+    service = service_of_target(target)
+    _, _, name = (target or "").partition(".")
+    if service is None or name not in service_model(service).operation_names:
+        raise unknown_operation()
+    return service, service_model(service).operation_model(name)
+
+
+def read_call(target: str | None, body: bytes) -> ServiceCall:
+    """Parse the body and route the target; raises :class:`AwsError` as AWS would answer.
+
+    AWS's framework checks these two before it authenticates the caller; the members' types and
+    required members are checked after (:func:`check_params`).
+    """
+    params = parse_body(body)
+    service, operation = operation_of(target)
+    return ServiceCall(service, operation.name, params, target or "")
+
+
+def check_params(call: ServiceCall) -> None:
+    """Raise :class:`AwsError` for a member of the wrong type or a missing required member."""
+    shape = service_model(call.service).operation_model(call.operation).input_shape
+    if shape is None:
+        return
+    problem = _type_problem(call.params, shape)
+    if problem:
+        raise serialization_error(problem)
+    missing = _missing_required(call.params, shape, "")
+    if missing:
+        raise AwsError(VALIDATION_CODE[call.service], _validation_message(missing))
+
+
+def _validation_message(paths: list[str]) -> str:
+    count = len(paths)
+    noun = "error" if count == 1 else "errors"
+    details = "; ".join(
+        f"Value null at '{path}' failed to satisfy constraint: Member must not be null"
+        for path in paths
+    )
+    return f"{count} validation {noun} detected: {details}"
+
+
+def _token(value: Any) -> str:
+    if value is True:
+        return "TRUE_VALUE"
+    if value is False:
+        return "FALSE_VALUE"
+    if isinstance(value, int | float):
+        return "NUMBER_VALUE"
+    return "STRING_VALUE"
+
+
+def _misplaced(value: Any, wanted: str) -> str:
+    if isinstance(value, dict):
+        return "Start of structure or map found where not expected."
+    if isinstance(value, list):
+        return "Start of list found where not expected"
+    article = "an" if wanted[0] in "AEIOU" else "a"
+    return f"{_token(value)} can not be converted to {article} {wanted}"
+
+
+_SCALARS: dict[str, tuple[str, tuple[type, ...]]] = {
+    "string": ("String", (str,)),
+    "blob": ("Blob", (str,)),
+    "integer": ("Integer", (int,)),
+    "long": ("Long", (int,)),
+    "float": ("Float", (int, float)),
+    "double": ("Double", (int, float)),
+    "timestamp": ("Date", (int, float, str)),
+}
+
+
+def _type_problem(value: Any, shape: Shape) -> str | None:
+    """The framework's complaint about the first member of the wrong type, if any."""
+    if value is None:
+        return None
+    kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(value, dict):
+            return _misplaced(value, "Structure")
+        for name, member in shape.members.items():
+            problem = _type_problem(value.get(name), member)
+            if problem:
+                return problem
+        return None
+    if kind == "list":
+        if not isinstance(value, list):
+            return _misplaced(value, "List")
+        return next((p for p in (_type_problem(item, shape.member) for item in value) if p), None)
+    if kind == "map":
+        if not isinstance(value, dict):
+            return _misplaced(value, "Map")
+        return next((p for p in (_type_problem(v, shape.value) for v in value.values()) if p), None)
+    if kind == "boolean":
+        return None if isinstance(value, bool) else _misplaced(value, "Boolean")
+    wanted, types = _SCALARS.get(kind, ("String", (str,)))
+    if isinstance(value, bool) or not isinstance(value, types):
+        return _misplaced(value, wanted)
+    return None
+
+
+def _missing_required(value: Any, shape: Shape, prefix: str) -> list[str]:
+    """Paths (``entries.1.source`` style) of required members that are absent or null."""
+    if shape.type_name == "structure" and isinstance(value, dict):
+        missing = []
+        for name, member in shape.members.items():
+            path = f"{prefix}{_lower_first(name)}"
+            if value.get(name) is None:
+                if name in shape.required_members:
+                    missing.append(path)
+                continue
+            missing.extend(_missing_required(value[name], member, f"{path}."))
+        return missing
+    if shape.type_name == "list" and isinstance(value, list):
+        missing = []
+        for index, item in enumerate(value, start=1):
+            missing.extend(_missing_required(item, shape.member, f"{prefix}{index}."))
+        return missing
+    return []
+
+
+def _lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:]

@@ -1,0 +1,266 @@
+"""``LocalLab``: start a lab process, talk to it, stop it.
+
+The lab runs in a child process (``python -m labkit.local.process.server``). Readiness comes
+back over a pipe; a second pipe is the child's lifeline (EOF when this process dies), backed by
+PR_SET_PDEATHSIG. ``stop()`` ends the child, which frees every port and thread it held.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import weakref
+from typing import Any, Literal
+
+import boto3
+import botocore.loaders
+import botocore.session
+from botocore.config import Config
+from botocore.credentials import (
+    CredentialResolver,
+    InstanceMetadataProvider,
+)
+from botocore.utils import InstanceMetadataFetcher
+
+from labkit.local.network import guard
+from labkit.local.process import envfile
+from labkit.local.process.labinfo import LabInfo
+
+Who = Literal["admin", "instance", "other-account"]
+READY_TIMEOUT = 120.0
+# The control API is on loopback: never through a proxy. urllib.request.urlopen's shared opener
+# reads proxy variables once, and a lab's environment (its refusing guard proxy) may have been
+# in force at that moment.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+_DATA_SERVICES = {"logs": "logs", "events": "events", "cloudwatch-logs": "logs"}
+
+
+class LabStartError(RuntimeError):
+    """The lab process could not start; the message says why."""
+
+
+def _read_ready(fd: int, process: subprocess.Popen[bytes], timeout: float) -> dict[str, Any]:
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise LabStartError(f"the lab process did not become ready within {timeout:.0f} s")
+        readable, _, _ = select.select([fd], [], [], min(remaining, 0.5))
+        if readable:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        elif process.poll() is not None and not chunks:
+            break
+    raw = b"".join(chunks)
+    if not raw:
+        code = process.wait(timeout=5)
+        raise LabStartError(f"the lab process exited (code {code}) before it was ready")
+    return json.loads(raw)  # type: ignore[no-any-return]
+
+
+def _stop_process(process: subprocess.Popen[bytes], lifeline: int | None) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+    if lifeline is not None:
+        with contextlib.suppress(OSError):
+            os.close(lifeline)
+
+
+@functools.cache
+def _shared_loader() -> Any:
+    """One botocore loader for every session this process makes (it caches the JSON models)."""
+    return botocore.loaders.create_loader()
+
+
+class LocalLab:
+    """A running local lab (one child process)."""
+
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        lifeline: int,
+        info: LabInfo,
+        secrets: dict[str, Any],
+    ) -> None:
+        self._process = process
+        self.info = info
+        self._secrets = secrets
+        # Stops the child on stop(), on garbage collection and at interpreter exit.
+        self._finalizer = weakref.finalize(self, _stop_process, process, lifeline)
+
+    @classmethod
+    def start(
+        cls,
+        scenario: str = "walkthrough",
+        *,
+        message_style: str = "current",
+        network_timeout: float = 2.0,
+    ) -> LocalLab:
+        """Start a lab for ``scenario`` and block until it is ready."""
+        ready_r, ready_w = os.pipe()
+        life_r, life_w = os.pipe()
+        command = [
+            sys.executable,
+            "-m",
+            "labkit.local.process.server",
+            "--scenario",
+            scenario,
+            "--ready-fd",
+            str(ready_w),
+            "--lifeline-fd",
+            str(life_r),
+            "--message-style",
+            message_style,
+            "--network-timeout",
+            str(network_timeout),
+        ]
+        if threading.current_thread() is threading.main_thread():
+            # PR_SET_PDEATHSIG follows the thread that forked: only safe from the main thread.
+            command += ["--parent-pid", str(os.getpid())]
+        try:
+            process = subprocess.Popen(
+                command,
+                pass_fds=(ready_w, life_r),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        finally:
+            os.close(ready_w)
+            os.close(life_r)
+        try:
+            answer = _read_ready(ready_r, process, READY_TIMEOUT)
+        except BaseException:
+            _stop_process(process, life_w)
+            raise
+        finally:
+            os.close(ready_r)
+        if "error" in answer:
+            _stop_process(process, life_w)
+            raise LabStartError(f"the lab could not start: {answer['error']}")
+        return cls(process, life_w, LabInfo.from_dict(answer["info"]), answer["secrets"])
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def running(self) -> bool:
+        """Whether the lab process is alive."""
+        return self._process.poll() is None
+
+    @property
+    def pid(self) -> int:
+        """The lab process id."""
+        return self._process.pid
+
+    def stop(self) -> None:
+        """Stop the lab process (frees every port and thread); idempotent."""
+        self._finalizer()
+
+    def __enter__(self) -> LocalLab:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        control = self.info.urls["control"]
+        return f"<LocalLab {self.info.scenario} pid={self.pid} {state} control={control}>"
+
+    # ------------------------------------------------------------------ identities
+
+    def _botocore_session(self, who: Who) -> botocore.session.Session:
+        session = botocore.session.Session()
+        session.register_component("data_loader", _shared_loader())  # service models read once
+        session.set_config_variable("config_file", self.info.config_file)
+        session.set_config_variable("credentials_file", os.devnull)
+        session.set_config_variable("profile", envfile.PROFILE_OF[who])
+        session.set_config_variable("region", self.info.region)
+        if who == "instance":
+            fetcher = InstanceMetadataFetcher(
+                timeout=5, num_attempts=2, base_url=self.info.urls["imds"]
+            )
+            session.register_component(
+                "credential_provider",
+                CredentialResolver([InstanceMetadataProvider(iam_role_fetcher=fetcher)]),
+            )
+        else:
+            keys = self._secrets.get(who)
+            if not keys:
+                raise ValueError(f"this lab's scenario ({self.info.scenario}) has no {who!r} keys")
+            session.set_credentials(keys["access_key_id"], keys["secret_access_key"])
+        return session
+
+    def session(self, who: Who = "instance") -> boto3.Session:
+        """A boto3 session as ``who``: the instance role (via IMDS), the admin, or stolen keys."""
+        if who not in envfile.PROFILE_OF:
+            raise ValueError(f"who must be one of {sorted(envfile.PROFILE_OF)}, not {who!r}")
+        session = self._botocore_session(who)
+        guard.install(session)  # every client of this session refuses non-loopback hosts
+        return boto3.Session(botocore_session=session)
+
+    def endpoint_url(self, service: str, who: Who = "instance") -> str:
+        """Where ``who``'s calls to ``service`` go (Logs/EventBridge as its traffic would)."""
+        if service in _DATA_SERVICES:
+            return str(self.info.urls[envfile.DATA_URL_OF[who]])
+        return str(self.info.urls["control"])
+
+    def client(self, service: str, who: Who = "instance", **config: Any) -> Any:
+        """A botocore client for ``service`` as ``who``, aimed at the lab only."""
+        merged = Config(retries={"max_attempts": 1, "mode": "standard"}, **config)
+        client = self.session(who).client(
+            service, endpoint_url=self.endpoint_url(service, who), config=merged
+        )
+        guard.install(client)  # refuses any request not aimed at loopback
+        return client
+
+    def env(self, who: Who = "instance") -> dict[str, str | None]:
+        """The environment ``labkit serve --env-file`` writes (for ``who``; None = unset)."""
+        if who == "instance":
+            return envfile.instance_env(self.info)
+        env = envfile.common_env(self.info, who)
+        keys = self._secrets.get(who)
+        if not keys:
+            raise ValueError(f"this lab's scenario ({self.info.scenario}) has no {who!r} keys")
+        env["AWS_ACCESS_KEY_ID"] = keys["access_key_id"]
+        env["AWS_SECRET_ACCESS_KEY"] = keys["secret_access_key"]
+        env["AWS_EC2_METADATA_DISABLED"] = "true"
+        return env
+
+    # ------------------------------------------------------------------ control API
+
+    def _ctl(self, method: str, path: str) -> tuple[int, Any]:
+        request = urllib.request.Request(
+            self.info.urls["ctl"] + path,
+            method=method,
+            headers={"Authorization": f"Bearer {self._secrets['ctl_token']}"},
+        )
+        try:
+            with _DIRECT.open(request, timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read() or b"{}")
+
+    def decision(self, request_id: str) -> dict[str, Any]:
+        """The gateway's record for a request id: request, policies, decision, message."""
+        status, payload = self._ctl("GET", f"/decisions/{urllib.request.quote(request_id)}")
+        if status != 200:
+            raise KeyError(payload.get("error", request_id))
+        return payload  # type: ignore[no-any-return]

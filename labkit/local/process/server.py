@@ -1,0 +1,270 @@
+"""The lab process: moto + scenario + control front + IMDS + data plane + control API.
+
+``python -m labkit.local.process.server --scenario NAME --ready-fd N [--lifeline-fd M]`` is
+started by ``LocalLab`` (``launcher.py``); ``labkit serve`` runs :class:`LabServer` in the
+foreground. Readiness (ids, URLs and the lab's fake secrets) goes to the parent over the
+``--ready-fd`` pipe only, never to stdout/stderr or a file. The process ends when its parent
+dies (lifeline pipe EOF, PR_SET_PDEATHSIG), on SIGTERM/SIGINT, or on the control API's stop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import os
+import secrets
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from labkit.local.process import envfile
+from labkit.local.process.labinfo import LabInfo
+from labkit.local.world import moto_adapter
+
+DATA_PLANE_FACTORY = "labkit.local.process.dataplane:build_data_plane"
+# Test-only override of the data plane ("module:attr" or "/path/file.py:attr").
+DATA_PLANE_ENV = "LABKIT_DATA_PLANE"
+PENDING_ENV = "LABKIT_ENDPOINT_PENDING_SECONDS"
+
+
+def load_factory(spec: str) -> Callable[..., Any]:
+    """Import ``module:attr`` or ``/path/to/file.py:attr``."""
+    target, _, attr = spec.rpartition(":")
+    if target.endswith(".py"):
+        loaded = importlib.util.spec_from_file_location("labkit_data_plane_double", target)
+        if loaded is None or loaded.loader is None:
+            raise ImportError(f"cannot load {target}")
+        module = importlib.util.module_from_spec(loaded)
+        loaded.loader.exec_module(module)
+    else:
+        module = importlib.import_module(target)
+    return getattr(module, attr)  # type: ignore[no-any-return]
+
+
+class LabServer:
+    """Everything one lab runs, started in order and stopped in reverse."""
+
+    def __init__(
+        self,
+        scenario: str,
+        *,
+        message_style: str = "current",
+        network_timeout: float = 2.0,
+        data_plane_factory: str | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.message_style = message_style
+        self.network_timeout = network_timeout
+        self.data_plane_factory = data_plane_factory or os.environ.get(
+            DATA_PLANE_ENV, DATA_PLANE_FACTORY
+        )
+        self.stopped = threading.Event()
+        self._stops: list[Callable[[], None]] = []
+        self.info: LabInfo | None = None
+        self.secrets: dict[str, Any] = {}
+        self.data_plane: Any = None
+        self.home: Path | None = None
+        self.ctl_token = secrets.token_urlsafe(32)
+
+    def start(self) -> LabInfo:
+        """Start everything; returns the lab's info. Stops what started if a step fails."""
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> LabInfo:
+        phases: dict[str, float] = {}
+        mark = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal mark
+            now = time.perf_counter()
+            phases[name] = round(now - mark, 4)
+            mark = now
+
+        from labkit.local.front.control import ControlFront
+        from labkit.local.network.imds import MetadataService
+        from labkit.local.process.control_api import ControlApi
+        from labkit.local.world.scenario import Seeder, seed
+        from labkit.local.world.state import LabState
+
+        pending = float(os.environ.get(PENDING_ENV, moto_adapter.DEFAULT_PENDING_SECONDS))
+        lap("imports")
+        moto = moto_adapter.MotoServer()
+        moto_url = moto.start()
+        self._stops.append(moto.stop)
+        moto_adapter.install_fixups(pending_seconds=pending)
+        lap("moto_server")
+        seeder = Seeder(moto_url, "ap-northeast-1")
+        seeded = seed(seeder, self.scenario)
+        lap("seed")
+        state = LabState(
+            seeded,
+            moto_url=moto_url,
+            mint_instance_session=lambda: seeder.mint_instance_session(seeded),
+        )
+        instance_key = state.instance_credentials()
+        lap("instance_session")
+
+        front = ControlFront(state, moto_url)
+        control_url = front.start()
+        self._stops.append(front.stop)
+        imds = MetadataService(state)
+        imds_url = imds.start()
+        self._stops.append(imds.stop)
+        factory = load_factory(self.data_plane_factory)
+        self.data_plane = factory(
+            state,
+            message_style=self.message_style,
+            network_timeout=self.network_timeout,
+            moto_app=moto.wsgi_app(),
+        )
+        data_urls = self.data_plane.start()
+        self._stops.append(self.data_plane.stop)
+        front.route_data_plane_to(data_urls["public"])
+        lap("listeners")
+        ctl = ControlApi(self.ctl_token, decisions=self.data_plane.decisions, stop=self.stopped.set)
+        ctl_url = ctl.start()
+        self._stops.append(ctl.stop)
+
+        home = Path(tempfile.mkdtemp(prefix="labkit-home-"))
+        os.chmod(home, 0o700)
+        self.home = home
+        self._stops.append(lambda: shutil.rmtree(home, ignore_errors=True))
+        instance = state.instance()
+        self.info = LabInfo(
+            scenario=self.scenario,
+            region=seeded.region,
+            account_id=seeded.account_id,
+            other_account_ids=tuple(o.account_id for o in seeded.other_accounts),
+            org_id=seeded.org_id,
+            vpc_id=seeded.vpc_id,
+            vpc_cidr=seeded.vpc_cidr,
+            subnet_ids=tuple(seeded.subnets.values()),
+            subnet_azs=dict(seeded.subnet_azs),
+            security_group_ids=dict(seeded.security_groups),
+            instance_id=seeded.instance_id,
+            instance_private_ip=instance.private_ip,
+            role_name=seeded.instance_role,
+            role_arn=seeded.instance_role_arn,
+            session_arn=instance_key.arn,
+            admin_arn=seeded.admin_user_arn,
+            other_account_user_arns={o.account_id: o.user_arn for o in seeded.other_accounts},
+            urls={
+                "control": control_url,
+                "imds": imds_url,
+                "ctl": ctl_url,
+                "moto": moto_url,
+                **{k: v for k, v in data_urls.items() if k != "moto"},
+            },
+            home=str(home),
+            config_file=str(home / ".aws" / "config"),
+            pid=os.getpid(),
+            extra={"startup_seconds": phases},
+        )
+        envfile.write_home(self.info)
+        self.secrets = self._secrets(state, seeded)
+        return self.info
+
+    def _secrets(self, state: Any, seeded: Any) -> dict[str, Any]:
+        def pair(key_id: str) -> dict[str, str]:
+            found = state.credentials(key_id)
+            return {"access_key_id": key_id, "secret_access_key": found.secret_access_key}
+
+        return {
+            "ctl_token": self.ctl_token,
+            "admin": pair(seeded.admin_access_key_id),
+            "other-account": (
+                pair(seeded.other_accounts[0].access_key_id) if seeded.other_accounts else None
+            ),
+        }
+
+    def wait(self) -> None:
+        """Block until asked to stop."""
+        while not self.stopped.wait(0.5):
+            pass
+
+    def stop(self) -> None:
+        """Stop everything that started (reverse order); idempotent."""
+        self.stopped.set()
+        while self._stops:
+            step = self._stops.pop()
+            try:
+                step()
+            except Exception as err:  # keep stopping the rest
+                print(f"labkit: while stopping the lab: {err}", file=sys.stderr)
+
+
+def _die_with_parent(
+    parent_pid: int, lifeline_fd: int | None, on_death: Callable[[], None]
+) -> None:
+    if sys.platform.startswith("linux") and parent_pid:
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() != parent_pid:  # the parent died before prctl took effect
+            on_death()
+    if lifeline_fd is not None:
+
+        def watch() -> None:
+            try:
+                while os.read(lifeline_fd, 1):
+                    pass
+            except OSError:
+                pass
+            on_death()
+
+        threading.Thread(target=watch, name="labkit-lifeline", daemon=True).start()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the lab process."""
+    parser = argparse.ArgumentParser(prog="python -m labkit.local.process.server")
+    parser.add_argument("--scenario", default="walkthrough")
+    parser.add_argument("--ready-fd", type=int, required=True)
+    parser.add_argument("--lifeline-fd", type=int)
+    parser.add_argument("--parent-pid", type=int, default=0)
+    parser.add_argument("--message-style", default="current")
+    parser.add_argument("--network-timeout", type=float, default=2.0)
+    args = parser.parse_args(argv)
+
+    moto_adapter.prepare_environment()
+    lab = LabServer(
+        args.scenario, message_style=args.message_style, network_timeout=args.network_timeout
+    )
+    _die_with_parent(args.parent_pid, args.lifeline_fd, lab.stopped.set)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: lab.stopped.set())
+    with os.fdopen(args.ready_fd, "w", encoding="utf-8") as ready:
+        try:
+            info = lab.start()
+        except Exception as err:
+            ready.write(json.dumps({"error": f"{type(err).__name__}: {err}"}))
+            return 1
+        ready.write(json.dumps({"info": info.to_dict(), "secrets": lab.secrets}))
+    lab.wait()
+    # A child lab ends fast: remove its files, then exit; the kernel closes every socket at once
+    # (a graceful shutdown would wait on werkzeug's and socketserver's poll loops).
+    if lab.home is not None:
+        shutil.rmtree(lab.home, ignore_errors=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,231 @@
+"""``LabState``: what the gateway, DNS responder, egress router and IMDS ask about the world.
+
+Reads go in-process to moto through ``labkit.local.world.moto_adapter`` (no HTTP per request).
+The method list is the contract in docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from labkit.local.world import moto_adapter
+from labkit.local.world.endpoint_model import FAST_INTERFACE_SERVICES
+from labkit.local.world.scenario import INSTANCE_SESSION_REFRESH_SECONDS, SeededLab
+from labkit.local.world.views import (
+    Credential,
+    EndpointView,
+    InstanceView,
+    PolicySource,
+)
+
+DnsView = Literal["vpc", "public"]
+
+# Public answers for AWS service names. Real public addresses are not used on purpose: these are
+# documentation ranges (RFC 5737), one stable address per service (docs/fidelity/local-control.md).
+_PUBLIC_SERVICE_ADDRESSES = {
+    "logs": "203.0.113.10",
+    "events": "203.0.113.11",
+    "sts": "203.0.113.12",
+    "ec2": "203.0.113.13",
+    "monitoring": "203.0.113.14",
+    "ssm": "203.0.113.15",
+    "iam": "203.0.113.16",
+}
+
+
+def public_address_for(service: str) -> str:
+    """The public (outside-the-VPC) address the lab's DNS gives ``service``."""
+    if service in _PUBLIC_SERVICE_ADDRESSES:
+        return _PUBLIC_SERVICE_ADDRESSES[service]
+    return f"198.51.100.{sum(service.encode()) % 200 + 20}"
+
+
+def _principal_arn_of(caller: Any) -> str:
+    """The IAM user/role ARN behind a Credential, a catalog Caller, or an ARN string."""
+    if isinstance(caller, Credential):
+        return caller.principal_arn
+    arn = caller if isinstance(caller, str) else getattr(caller, "arn", "")
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and parts[2] == "sts" and parts[5].startswith("assumed-role/"):
+        role = parts[5].split("/")[1]
+        return f"arn:aws:iam::{parts[4]}:role/{role}"
+    principal = getattr(caller, "principal_arn", None)
+    return str(principal or arn)
+
+
+class LabState:
+    """The lab's AWS world as the data plane sees it."""
+
+    def __init__(
+        self,
+        seeded: SeededLab,
+        *,
+        mint_instance_session: Callable[[], str],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        moto_url: str = "",
+    ) -> None:
+        self.seeded = seeded
+        self.moto_url = moto_url  # where the data plane forwards allowed calls
+        self.region = seeded.region
+        self.account_id = seeded.account_id
+        self._mint_instance_session = mint_instance_session
+        self._clock = clock
+        self._session_lock = threading.Lock()
+        self._instance_key: str | None = None
+
+    # ----------------------------------------------------------------- endpoints
+
+    def endpoints(self) -> list[EndpointView]:
+        """Every VPC endpoint in the lab account and Region."""
+        return moto_adapter.endpoints(self.account_id, self.region)
+
+    def endpoint(self, vpce_id: str) -> EndpointView | None:
+        """One endpoint by id, or None."""
+        return moto_adapter.endpoint(self.account_id, self.region, vpce_id)
+
+    def endpoint_for_ip(self, ip: str) -> EndpointView | None:
+        """The endpoint whose network interface holds ``ip``."""
+        for endpoint in self.endpoints():
+            if ip in endpoint.ips:
+                return endpoint
+        return None
+
+    def endpoint_policy(self, vpce_id: str) -> str:
+        """The live policy text of an endpoint; KeyError if there is no such endpoint."""
+        text = moto_adapter.endpoint_policy(self.account_id, self.region, vpce_id)
+        if text is None:
+            raise KeyError(vpce_id)
+        return text
+
+    # ----------------------------------------------------------------- identities
+
+    def credentials(self, access_key_id: str) -> Credential | None:
+        """The identity behind an access key (any account of the lab); None if unknown."""
+        return moto_adapter.find_credential(access_key_id, self.seeded.org_ids())
+
+    def identity_policies(self, caller: Any) -> list[PolicySource]:
+        """Inline, attached managed and group policies of the caller's user or role."""
+        return moto_adapter.identity_policies(_principal_arn_of(caller))
+
+    def session_policy(self, caller: Any) -> PolicySource | None:
+        """The session policy of an assumed-role caller, where one was passed."""
+        key = getattr(caller, "access_key_id", None)
+        return moto_adapter.session_policy(key) if key else None
+
+    def permission_boundary(self, caller: Any) -> PolicySource | None:
+        """The permissions boundary of the caller's user or role, where one is set."""
+        return moto_adapter.permission_boundary(_principal_arn_of(caller))
+
+    def resource_policy(self, arn: str) -> str | None:
+        """The resource-based policy IAM principals meet on ``arn`` (event-bus policies)."""
+        return moto_adapter.resource_policy(arn)
+
+    def resource_tags(self, arn: str) -> dict[str, str]:
+        """Tags of the resource ``arn`` names (log group or event bus)."""
+        return moto_adapter.resource_tags(arn)
+
+    def org_id_of(self, account_id: str) -> str | None:
+        """The organization an account belongs to, per the scenario."""
+        return self.seeded.org_ids().get(account_id)
+
+    # ----------------------------------------------------------------- the instance
+
+    def instance(self) -> InstanceView:
+        """The lab's EC2 instance."""
+        return moto_adapter.instance(self.account_id, self.region, self.seeded.instance_id)
+
+    def instance_credentials(self) -> Credential:
+        """The instance-role session, minted again when less than 30 minutes remain."""
+        with self._session_lock:
+            current = self.credentials(self._instance_key) if self._instance_key else None
+            limit = self._clock() + timedelta(seconds=INSTANCE_SESSION_REFRESH_SECONDS)
+            if current is None or (current.expiration is not None and current.expiration <= limit):
+                self._instance_key = self._mint_instance_session()
+                current = self.credentials(self._instance_key)
+            if current is None:
+                raise RuntimeError("moto did not keep the instance-role session it just minted")
+            return current
+
+    def session_arn(self) -> str:
+        """``arn:aws:sts::<account>:assumed-role/<role>/<instance-id>``."""
+        return (
+            f"arn:aws:sts::{self.account_id}:assumed-role/"
+            f"{self.seeded.instance_role}/{self.seeded.instance_id}"
+        )
+
+    # ----------------------------------------------------------------- network
+
+    def route_to_internet(self, subnet_id: str) -> Literal["igw", "nat"] | None:
+        """How a subnet reaches the internet: ``igw``, ``nat`` or None."""
+        found = moto_adapter.route_to_internet(self.account_id, self.region, subnet_id)
+        return found if found in ("igw", "nat") else None  # type: ignore[return-value]
+
+    def sg_allows(self, group_ids: Sequence[str], src_ip: str, port: int) -> bool:
+        """Whether any ingress rule of ``group_ids`` admits TCP ``port`` from ``src_ip``."""
+        rules = moto_adapter.security_group_ingress(self.account_id, self.region, group_ids)
+        source_groups: set[str] | None = None
+        address = ipaddress.ip_address(src_ip)
+        for rule in rules:
+            if rule.protocol not in ("-1", "tcp", "6"):
+                continue
+            ranged = rule.protocol != "-1" and rule.from_port is not None
+            if ranged and not (rule.from_port <= port <= (rule.to_port or rule.from_port)):
+                continue
+            if rule.cidr is not None and address in ipaddress.ip_network(rule.cidr, strict=False):
+                return True
+            if rule.source_group_id is not None:
+                if source_groups is None:
+                    source_groups = moto_adapter.group_ids_of_address(
+                        self.account_id, self.region, src_ip
+                    )
+                if rule.source_group_id in source_groups:
+                    return True
+        return False
+
+    # ----------------------------------------------------------------- DNS truth
+
+    def resolve(self, name: str, view: DnsView) -> list[str] | None:
+        """A records for ``name`` as the VPC resolver (``vpc``) or public DNS (``public``) answers.
+
+        None means NXDOMAIN. Endpoint-specific ``vpce-…`` names resolve in both views; a
+        service's own name resolves to the ENIs only inside the VPC, with private DNS on and the
+        endpoint available; otherwise to the service's public address.
+        """
+        name = name.lower().rstrip(".")
+        instance_vpc = self.seeded.vpc_id
+        service_private: list[str] | None = None
+        for endpoint in self.endpoints():
+            if endpoint.state != "available":
+                continue
+            if name in endpoint.dns_names:
+                zonal = name.split(".", 1)[0]
+                for eni in endpoint.enis:
+                    if zonal.endswith("-" + eni.availability_zone):
+                        return [eni.ip]
+                return endpoint.ips
+            if (
+                view == "vpc"
+                and endpoint.vpc_id == instance_vpc
+                and endpoint.private_dns_enabled
+                and endpoint.private_dns_name == name
+            ):
+                service_private = endpoint.ips
+        if service_private is not None:
+            return service_private
+        return self._public_answer(name)
+
+    def _public_answer(self, name: str) -> list[str] | None:
+        labels = name.split(".")
+        if name.endswith(".amazonaws.com") and len(labels) == 4 and labels[1] == self.region:
+            return [public_address_for(labels[0])]
+        if name.endswith(".amazonaws.com") and len(labels) == 3 and labels[0] in ("iam", "sts"):
+            return [public_address_for(labels[0])]
+        return None
+
+    def known_service(self, service: str) -> bool:
+        """Whether the lab's DNS knows a public name for ``service``."""
+        return service in FAST_INTERFACE_SERVICES or service in _PUBLIC_SERVICE_ADDRESSES

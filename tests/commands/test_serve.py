@@ -1,0 +1,107 @@
+"""``labkit serve``: foreground lab, env file once ready, clean stop on SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from ports import port_is_free
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_serve(env_file: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "labkit", "serve", "--env-file", str(env_file), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def wait_for(path: Path, process: subprocess.Popen[str], timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            out, err = process.communicate(timeout=10)
+            pytest.fail(f"serve did not write {path}:\n{out}\n{err}")
+        time.sleep(0.1)
+
+
+def exported(text: str) -> dict[str, str]:
+    found = {}
+    for line in text.splitlines():
+        if line.startswith("export "):
+            name, _, value = line.removeprefix("export ").partition("=")
+            found[name] = value.strip("'")
+    return found
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_serve_writes_env_then_stops_cleanly(tmp_path: Path, signum: int) -> None:
+    env_file = tmp_path / "lab.env"
+    process = start_serve(env_file)
+    try:
+        wait_for(env_file, process)
+        assert env_file.stat().st_mode & 0o777 == 0o600
+        values = exported(env_file.read_text())
+        for name in (
+            "AWS_ENDPOINT_URL",
+            "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
+            "AWS_ENDPOINT_URL_EVENTBRIDGE",
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            "AWS_DEFAULT_REGION",
+            "AWS_PAGER",
+            "AWS_CONFIG_FILE",
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "HOME",
+        ):
+            assert name in values, name
+        assert "AWS_SECRET_ACCESS_KEY" not in values
+        assert (Path(values["HOME"]) / ".digrc").exists()
+        home = Path(values["HOME"])
+        aws = shutil.which("aws", path=str(Path(sys.executable).parent))
+        if aws:
+            result = subprocess.run(
+                ["sh", "-c", f". '{env_file}' && '{aws}' sts get-caller-identity"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env={"PATH": os.environ.get("PATH", "")},
+            )
+            assert result.returncode == 0, result.stderr
+            assert ":assumed-role/ec2-logs-fullaccess-role/i-" in result.stdout
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "ready" in out and "lab stopped" in out
+    assert not env_file.exists()
+    assert not home.exists()
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"):
+        parts = urlsplit(values[name])
+        assert port_is_free(parts.hostname, parts.port)
+    secret_markers = ("secret_access_key", "SecretAccessKey", "ctl_token")
+    assert not any(marker in out + err for marker in secret_markers)
+
+
+def test_serve_rejects_an_unknown_scenario(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "labkit", "serve", "--scenario", "nope"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "invalid choice: 'nope'" in result.stderr

@@ -1,0 +1,124 @@
+"""moto underneath the adapter: the corrections are still needed, and still apply.
+
+If a moto upgrade fixes (or changes) one of these behaviours, a test here fails, pointing at
+the one correction in labkit/local/world/moto_adapter.py to revisit.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from labkit.local.world import moto_adapter
+from labkit.local.world.endpoint_model import DEFAULT_GATEWAY_POLICY, DEFAULT_INTERFACE_POLICY
+
+REGION = "ap-northeast-1"
+
+
+def test_moto_is_the_pinned_version() -> None:
+    assert moto_adapter.moto_version() == moto_adapter.PINNED_MOTO_VERSION
+
+
+@pytest.fixture()
+def raw_endpoint(core: Any) -> Any:
+    """An interface endpoint made by moto's own (unpatched) create method."""
+    backend = moto_adapter.ec2_backend(core.seeded.account_id, REGION)
+    create = moto_adapter.ORIGINAL_METHODS["create_vpc_endpoint"]
+    endpoint = create(
+        backend,
+        vpc_id=core.seeded.vpc_id,
+        service_name=f"com.amazonaws.{REGION}.logs",
+        endpoint_type="Interface",
+        policy_document=None,
+        route_table_ids=[],
+        subnet_ids=list(core.seeded.subnets.values()),
+        private_dns_enabled=True,
+    )
+    yield endpoint
+    moto_adapter.delete_endpoints(core.seeded.account_id, REGION, [endpoint.id])
+
+
+def test_moto_still_creates_endpoints_available_at_once(raw_endpoint: Any) -> None:
+    assert raw_endpoint.state == "available"
+
+
+def test_moto_still_gives_the_gateway_default_policy_to_interfaces(raw_endpoint: Any) -> None:
+    assert json.loads(raw_endpoint.policy_document)["Version"] == "2008-10-17"
+    assert raw_endpoint.policy_document not in (DEFAULT_INTERFACE_POLICY, DEFAULT_GATEWAY_POLICY)
+
+
+def test_moto_still_puts_endpoint_enis_outside_their_subnets(core: Any, raw_endpoint: Any) -> None:
+    backend = moto_adapter.ec2_backend(core.seeded.account_id, REGION)
+    enis = [backend.enis[e] for e in raw_endpoint.network_interface_ids]
+    assert all(e.private_ip_address.startswith("10.") for e in enis)
+    assert {e.interface_type for e in enis} == {"interface"}
+    assert {e.requester_managed for e in enis} == {False}
+
+
+def test_moto_still_writes_one_fake_dns_entry(raw_endpoint: Any) -> None:
+    assert len(raw_endpoint.dns_entries) == 1
+    assert raw_endpoint.dns_entries[0]["dns_name"].endswith(f".com.amazonaws.{REGION}.logs")
+
+
+def test_moto_still_ignores_reset_policy(core: Any) -> None:
+    """moto's response handler never reads ResetPolicy: the control front must apply it."""
+    import inspect
+
+    from moto.ec2.responses.vpcs import VPCs
+
+    source = inspect.getsource(VPCs.modify_vpc_endpoint)
+    assert "ResetPolicy" not in source
+    assert "PrivateDnsEnabled" not in source
+
+
+def test_moto_still_accepts_what_aws_refuses(core: Any) -> None:
+    """No validation in moto: bogus service, bad policy JSON. The control front validates."""
+    backend = moto_adapter.ec2_backend(core.seeded.account_id, REGION)
+    create = moto_adapter.ORIGINAL_METHODS["create_vpc_endpoint"]
+    endpoint = create(
+        backend,
+        vpc_id=core.seeded.vpc_id,
+        service_name="com.amazonaws.nowhere.bogus",
+        endpoint_type="Interface",
+        policy_document="not json",
+        route_table_ids=[],
+        subnet_ids=[],
+    )
+    try:
+        assert endpoint.policy_document == "not json"
+    finally:
+        moto_adapter.delete_endpoints(core.seeded.account_id, REGION, [endpoint.id])
+
+
+def test_moto_still_keeps_deleted_endpoints(core: Any, raw_endpoint: Any) -> None:
+    backend = moto_adapter.ec2_backend(core.seeded.account_id, REGION)
+    backend.delete_vpc_endpoints(vpce_ids=[raw_endpoint.id])
+    assert backend.vpc_end_points[raw_endpoint.id].state == "deleted"
+
+
+def test_moto_still_maps_unknown_keys_to_its_default_account() -> None:
+    from moto.iam.models import get_account_id_from
+
+    assert get_account_id_from("AKIAUNKNOWNKEY000000") == "123456789012"
+
+
+def test_patched_create_corrects_all_of_it(core: Any) -> None:
+    ec2 = core.seeder.client("ec2", core.seeded.account_id)
+    created = ec2.create_vpc_endpoint(
+        VpcEndpointType="Interface",
+        VpcId=core.seeded.vpc_id,
+        ServiceName=f"com.amazonaws.{REGION}.events",
+        SubnetIds=list(core.seeded.subnets.values()),
+    )["VpcEndpoint"]
+    try:
+        assert created["State"] == "pending"
+        assert created["PolicyDocument"] == DEFAULT_INTERFACE_POLICY
+        assert len(created["DnsEntries"]) == 5
+        view = moto_adapter.endpoint(core.seeded.account_id, REGION, created["VpcEndpointId"])
+        assert view is not None
+        assert all(ip.startswith("172.31.") for ip in view.ips)
+        assert created["Groups"], "the VPC's default group is used when none is given"
+    finally:
+        moto_adapter.delete_endpoints(core.seeded.account_id, REGION, [created["VpcEndpointId"]])
