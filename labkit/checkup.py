@@ -264,7 +264,7 @@ def check_tool(name: str, fix: str, path: str | None = None) -> Check:
 
 def check_local_lab() -> Check:
     """A local lab starts (its own, not the kernel's current one) and answers GetCallerIdentity."""
-    from labkit.lab.errors import LabError
+    from labkit.backend.errors import LabError
     from labkit.local.backend import LocalBackend
 
     started = time.perf_counter()

@@ -34,12 +34,15 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import botocore.exceptions
 import pandas as pd
 from botocore import xform_name
+
+from labkit.backend.calls import Call
+from labkit.backend.record import DecisionRecord
 
 PROBE_COLUMNS: tuple[str, ...] = (
     "principal",
@@ -55,35 +58,9 @@ PROBE_COLUMNS: tuple[str, ...] = (
 )
 EXTRA_COLUMNS: tuple[str, ...] = ("who", "operation", "target", "request_id")
 ALL_COLUMNS: tuple[str, ...] = PROBE_COLUMNS + EXTRA_COLUMNS
-DECISIONS: tuple[str, ...] = ("Allowed", "ImplicitlyDenied", "ExplicitlyDenied")
 MESSAGE_LIMIT = 400
 
-
-@dataclass(frozen=True)
-class Call:
-    """One API call to make: ``service`` ``operation`` with ``params``, as lab identity ``who``."""
-
-    service: str
-    operation: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-    who: str = "instance"
-    target: str = ""
-
-    def key(self) -> tuple[str, str, str]:
-        """What identifies "the same call" across two runs (for diffs)."""
-        return (self.who, self.operation, self.target)
-
-
-@dataclass(frozen=True)
-class Authorization:
-    """What was authorized for a call: principal, action, resource, path and the decision."""
-
-    principal: str | None = None
-    action: str | None = None
-    resource: str | None = None
-    via_endpoint: bool | None = None
-    decision: str | None = None
-    denied_by: str | None = None
+__all__ = ["ALL_COLUMNS", "PROBE_COLUMNS", "Call", "ProbeTarget", "run_calls", "to_frame"]
 
 
 class ProbeTarget(Protocol):
@@ -92,10 +69,10 @@ class ProbeTarget(Protocol):
     def client(self, service: str, who: str = "instance") -> Any:
         """A botocore client whose traffic goes as ``who``'s would."""
 
-    def authorization(
+    def record(
         self, call: Call, request_id: str | None, error: Mapping[str, Any] | None
-    ) -> Authorization:
-        """Who/what/where/decision for a finished call (from a decision log or the response)."""
+    ) -> DecisionRecord | None:
+        """What happened to a finished call (from a decision log or the response)."""
 
 
 @dataclass
@@ -117,8 +94,8 @@ def run_calls(target: ProbeTarget, calls: Iterable[Call]) -> pd.DataFrame:
         if key not in clients:
             clients[key] = target.client(call.service, call.who)
         outcome = _invoke(clients[key], call)
-        auth = target.authorization(call, outcome.request_id, outcome.error)
-        rows.append(_row(call, outcome, auth))
+        record = target.record(call, outcome.request_id, outcome.error)
+        rows.append(_row(call, outcome, record))
     return to_frame(rows)
 
 
@@ -179,14 +156,15 @@ def summarize_response(response: Mapping[str, Any]) -> str:
     return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
 
 
-def _row(call: Call, outcome: _Outcome, auth: Authorization) -> dict[str, Any]:
+def _row(call: Call, outcome: _Outcome, record: DecisionRecord | None) -> dict[str, Any]:
+    request = record.request if record else None
     return {
-        "principal": auth.principal,
-        "action": auth.action,
-        "resource": auth.resource,
-        "via_endpoint": auth.via_endpoint,
-        "decision": auth.decision,
-        "denied_by": auth.denied_by,
+        "principal": record.principal if record else None,
+        "action": request.action if request else None,
+        "resource": request.resource if request else None,
+        "via_endpoint": record.via_endpoint if record else None,
+        "decision": record.decision if record else None,
+        "denied_by": record.denied_by if record else None,
         "http_status": outcome.http_status,
         "error_code": outcome.error_code,
         "message": outcome.message,

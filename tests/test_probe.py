@@ -8,7 +8,8 @@ from typing import Any
 import botocore.exceptions
 import pandas as pd
 
-from labkit.probe import ALL_COLUMNS, MESSAGE_LIMIT, Authorization, Call, run_calls
+from labkit.backend.record import DecisionRecord, Evaluation, NetworkRoute, RecordedRequest
+from labkit.probe import ALL_COLUMNS, MESSAGE_LIMIT, Call, run_calls
 
 
 class FakeLogs:
@@ -39,15 +40,21 @@ class FakeTarget:
     def client(self, service: str, who: str = "instance") -> Any:
         return FakeLogs()
 
-    def authorization(
+    def record(
         self, call: Call, request_id: str | None, error: Mapping[str, Any] | None
-    ) -> Authorization:
+    ) -> DecisionRecord | None:
         self.asked.append((request_id, error))
-        if request_id == "r-denied":
-            return Authorization("arn:p", "logs:PutLogEvents", "arn:r", True, "ImplicitlyDenied")
-        if request_id == "r-ok":
-            return Authorization("arn:p", "logs:PutLogEvents", "arn:r", True, "Allowed")
-        return Authorization()
+        if request_id not in ("r-denied", "r-ok"):
+            return None
+        request = RecordedRequest("arn:p", "logs:PutLogEvents", "arn:r", True)
+        decision = "ImplicitlyDenied" if request_id == "r-denied" else "Allowed"
+        return DecisionRecord(
+            request_id,
+            "t",
+            "denied" if request_id == "r-denied" else "allowed",
+            network=NetworkRoute(via_endpoint=True),
+            evaluations=(Evaluation(request, decision),),
+        )
 
 
 def put(group: str) -> Call:

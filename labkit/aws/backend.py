@@ -17,11 +17,14 @@ from typing import Any
 import botocore.config
 
 from labkit.aws.plan import Plan, build_plan
+from labkit.aws.response_record import record_from_response
 from labkit.aws.session import AwsIdentity, connect
-from labkit.aws.tags import RUN_ID_TAG, ec2_tag_specs, new_run_id
-from labkit.lab.backend import BackendInfo, Identity, NetworkFacts, Subnet
-from labkit.lab.errors import ConfirmationRequired, LabError
-from labkit.probe import Authorization, Call
+from labkit.aws.tags import ec2_tag_specs
+from labkit.backend.calls import Call
+from labkit.backend.contract import BackendInfo, Identity, NetworkFacts, Subnet
+from labkit.backend.errors import ConfirmationRequired, LabError
+from labkit.backend.record import DecisionRecord
+from labkit.backend.run_ids import RUN_ID_TAG, new_run_id
 
 _NO_RETRY = botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"})
 _READ_ONLY_WHO = ("instance", "admin")
@@ -145,20 +148,19 @@ class AwsBackend:
         self._state.security_group = group
         return group
 
-    def authorization(
+    def record(
         self, call: Call, request_id: str | None, error: Mapping[str, Any] | None
-    ) -> Authorization:
-        from labkit.aws.explain import authorization_from_response
-
-        return authorization_from_response(
+    ) -> DecisionRecord:
+        return record_from_response(
             call,
+            request_id,
             error,
             region=self.identity.region,
             account=self.identity.account_id,
             principal=self.identity.arn,
         )
 
-    def decision(self, request_id: str) -> Mapping[str, Any] | None:
+    def decision(self, request_id: str) -> DecisionRecord | None:
         return None  # real AWS keeps no decision log we can read
 
     def dns_server(self, view: str) -> tuple[str, int] | None:

@@ -15,7 +15,8 @@ from typing import Any, Protocol
 
 import botocore.exceptions
 
-from labkit.aws.tags import check_run_id, ec2_filter, matches
+from labkit.aws.tags import ec2_filter, matches
+from labkit.backend.run_ids import check_run_id
 
 ClientFactory = Callable[[str], Any]
 

@@ -9,7 +9,7 @@ import botocore.config
 from labkit.aws.cleanup import CleanupReport
 from labkit.aws.cleanup import cleanup as _cleanup
 from labkit.aws.session import connect
-from labkit.aws.tags import check_run_id
+from labkit.backend.run_ids import check_run_id
 
 _NO_RETRY = botocore.config.Config(retries={"max_attempts": 3, "mode": "standard"})
 

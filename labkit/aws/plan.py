@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from labkit.aws.session import AwsIdentity
-from labkit.aws.tags import RUN_ID_TAG
-from labkit.lab.backend import NetworkFacts
-from labkit.lab.pricing import endpoint_cost
+from labkit.backend.contract import NetworkFacts
+from labkit.backend.pricing import endpoint_cost
+from labkit.backend.run_ids import RUN_ID_TAG
 
 
 @dataclass(frozen=True)

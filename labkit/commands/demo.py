@@ -45,7 +45,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the walkthrough and print it; the exit status says whether it matched."""
-    from labkit.lab.errors import LabError
+    from labkit.backend.errors import LabError
 
     def progress(text: str) -> None:
         print(f"labkit demo: {text}", file=sys.stderr, flush=True)

@@ -9,7 +9,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from labkit import data
-from labkit.lab.errors import LabError
+from labkit.backend.errors import LabError
 
 if TYPE_CHECKING:
     from labkit.lab.facade import Lab

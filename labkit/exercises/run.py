@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from labkit import data
+from labkit.backend.errors import LabError
 from labkit.exercises.registry import Exercise, exercise
 from labkit.exercises.result import CheckResult
-from labkit.lab.errors import LabError
 from labkit.lab.explain import explain_row
 from labkit.lab.explanation import faults
 from labkit.lab.live_policies import evaluate_live

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from labkit.lab.errors import ConfirmationRequired, LabError, PolicyRejected
+from labkit.backend.errors import ConfirmationRequired, LabError, PolicyRejected
 from labkit.lab.facade import Lab
 from labkit.lab.start import current, start, stop
 

@@ -9,9 +9,9 @@ from typing import Any
 import botocore.exceptions
 import pandas as pd
 
-from labkit.aws.tags import RUN_ID_TAG
-from labkit.lab.backend import NetworkFacts
-from labkit.lab.errors import LabError, PolicyRejected
+from labkit.backend.contract import NetworkFacts
+from labkit.backend.errors import LabError, PolicyRejected
+from labkit.backend.run_ids import RUN_ID_TAG
 
 GONE_STATES = ("deleted", "deleting", "rejected", "failed", "expired")
 

@@ -11,12 +11,13 @@ prints as text, renders as HTML, and exposes the tree as a DataFrame (``.frame``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from labkit.lab.errors import LabError
+from labkit.backend.errors import LabError
+from labkit.backend.record import DecisionRecord, RecordedPolicy, RecordedRequest
 from labkit.policy import PolicySet, Request, evaluate, parse_policy
 from labkit.redact import Redactor
 
@@ -59,43 +60,41 @@ def explain_row(lab: Lab, frame: pd.DataFrame, row: int = 0) -> RowExplanation:
     return _reevaluated(lab, series)
 
 
-def _from_record(record: Mapping[str, Any], title: str, redactor: Redactor) -> RowExplanation:
+def _from_record(record: DecisionRecord, title: str, redactor: Redactor) -> RowExplanation:
     notes: list[str] = []
-    request = record.get("request")
-    if not request or not record.get("decision"):
-        notes.append(
-            f"stage {record.get('stage')!r}, outcome {record.get('outcome')!r}: "
-            f"{record.get('error_code') or ''} {record.get('error_message') or ''}".strip()
-        )
+    final = record.final
+    if final is None or not record.decision:
+        what = f"{record.error_code or ''} {record.error_message or ''}".strip()
+        notes.append(f"stage {record.stage!r}, outcome {record.outcome!r}: {what}")
         return RowExplanation(title, "decision log", None, notes, redactor=redactor)
-    decision = evaluate(_request_of(request), _policy_set(record.get("policies", [])))
-    if (decision.decision, decision.denied_by) != (record.get("decision"), record.get("denied_by")):
+    decision = evaluate(_request_of(final.request), _policy_set(final.policies))
+    if (decision.decision, decision.denied_by) != (final.decision, final.denied_by):
         notes.append(
-            f"the gateway decided {record.get('decision')}/{record.get('denied_by')} but the "
+            f"the gateway decided {final.decision}/{final.denied_by} but the "
             f"recorded policies give {decision.decision}/{decision.denied_by}"
         )
     return RowExplanation(title, "decision log", decision, notes, redactor=redactor)
 
 
-def _request_of(request: Mapping[str, Any]) -> Request:
+def _request_of(request: RecordedRequest) -> Request:
     return Request(
-        request["principal"],
-        request["action"],
-        request["resource"],
-        dict(request.get("context", {})),
-        via_endpoint=bool(request.get("via_endpoint")),
+        request.principal,
+        request.action,
+        request.resource,
+        dict(request.context),
+        via_endpoint=request.via_endpoint,
     )
 
 
-def _policy_set(policies: list[Mapping[str, Any]]) -> PolicySet:
+def _policy_set(policies: Sequence[RecordedPolicy]) -> PolicySet:
     slots: dict[str, Any] = {"identity": [], "scps": {}, "rcps": {}}
     for item in policies:
-        kind = item["kind"]
-        parsed = parse_policy(item["text"], kind=kind, name=item.get("name"), arn=item.get("arn"))
+        kind = item.kind
+        parsed = parse_policy(item.text, kind=kind, name=item.name, arn=item.arn)  # type: ignore[arg-type]
         if kind == "identity":
             slots["identity"].append(parsed)
         elif kind in ("scp", "rcp"):
-            slots[kind + "s"].setdefault(item.get("level") or 0, []).append(parsed)
+            slots[kind + "s"].setdefault(item.level or 0, []).append(parsed)
         else:
             slots[kind.replace("-", "_")] = parsed
     for key in ("scps", "rcps"):

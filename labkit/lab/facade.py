@@ -14,14 +14,15 @@ from typing import Any
 import pandas as pd
 
 from labkit import data
+from labkit.backend.contract import Backend
+from labkit.backend.errors import LabError, PolicyRejected
+from labkit.backend.pricing import EndpointCost, endpoint_cost
+from labkit.backend.record import DecisionRecord
 from labkit.lab import endpoints as ep
 from labkit.lab import kernel_env
-from labkit.lab.backend import Backend
 from labkit.lab.calls import CallContext, calls_named
 from labkit.lab.dns import DigResult, dig
-from labkit.lab.errors import LabError, PolicyRejected
 from labkit.lab.policies import placeholder_values, policy_source
-from labkit.lab.pricing import EndpointCost, endpoint_cost
 from labkit.probe import Call, run_calls
 from labkit.redact import Redactor
 
@@ -301,7 +302,7 @@ class Lab:
                 return run
         return frame
 
-    def decision(self, request_id: str) -> Mapping[str, Any] | None:
+    def decision(self, request_id: str) -> DecisionRecord | None:
         """The decision-log record of one request (local backend; None on real AWS)."""
         return self.backend.decision(request_id)
 

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from labkit.lab.errors import LabError
+from labkit.backend.errors import LabError
 from labkit.policy import Decision, PolicySet, evaluate, parse_policy
 
 if TYPE_CHECKING:

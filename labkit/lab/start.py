@@ -6,7 +6,7 @@ import atexit
 import os
 from typing import Any, Literal
 
-from labkit.lab.errors import LabError
+from labkit.backend.errors import LabError
 from labkit.lab.facade import Lab
 
 BACKENDS = ("local", "aws")

@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from labkit.aws.tags import new_run_id
-from labkit.lab.backend import BackendInfo, Identity, NetworkFacts, Subnet
-from labkit.lab.errors import LabError
+from labkit.backend.calls import Call
+from labkit.backend.contract import BackendInfo, Identity, NetworkFacts, Subnet
+from labkit.backend.errors import LabError
+from labkit.backend.record import DecisionRecord
+from labkit.backend.run_ids import new_run_id
 from labkit.local.network.egress import client_timeouts
 from labkit.local.process.labinfo import LabInfo
 from labkit.local.process.launcher import LabStartError, LocalLab
-from labkit.probe import Authorization, Call
 
-WHO = ("instance", "admin", "other-account")
 NETWORK_TIMEOUT = 2.0
 
 
@@ -95,29 +95,13 @@ class LocalBackend:
     def network(self) -> NetworkFacts:
         return self._facts
 
-    def authorization(
+    def record(
         self, call: Call, request_id: str | None, error: Mapping[str, Any] | None
-    ) -> Authorization:
-        """Principal, action, resource, path and decision from the decision log."""
-        record = self.decision(request_id) if request_id else None
-        if not record:
-            return Authorization()
-        request = record.get("request") or {}
-        principal = request.get("principal") or record.get("caller")
-        route = record.get("route") or {}
-        via = request.get("via_endpoint")
-        if via is None and "via_endpoint" in route:
-            via = bool(route["via_endpoint"])
-        return Authorization(
-            principal=principal,
-            action=request.get("action"),
-            resource=request.get("resource"),
-            via_endpoint=via,
-            decision=record.get("decision"),
-            denied_by=record.get("denied_by"),
-        )
+    ) -> DecisionRecord | None:
+        """The lab's decision record of a finished call (None if it never got a request ID)."""
+        return self.decision(request_id) if request_id else None
 
-    def decision(self, request_id: str) -> Mapping[str, Any] | None:
+    def decision(self, request_id: str) -> DecisionRecord | None:
         try:
             return self.lab.decision(request_id)
         except KeyError:

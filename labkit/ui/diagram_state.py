@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from labkit.lab.backend import Subnet
+from labkit.backend.contract import Subnet
 from labkit.ui.policy_info import policy_in_force, policy_summary, template_name
 from labkit.ui.results import Counts
 from labkit.ui.theme import is_missing

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from labkit.lab.errors import LabError, PolicyRejected
+from labkit.backend.errors import LabError, PolicyRejected
 from labkit.policy import Finding, check_policy
 from labkit.policy.lint import lint
 from labkit.probe import Call

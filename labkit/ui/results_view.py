@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from labkit.lab.errors import LabError
+from labkit.backend.errors import LabError
 from labkit.ui.results import diff_lines, style_results
 
 Explainer = Callable[[pd.DataFrame, int], Any]

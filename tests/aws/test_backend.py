@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from labkit.aws.backend import AwsBackend
-from labkit.aws.tags import RUN_ID_TAG
+from labkit.backend.run_ids import RUN_ID_TAG
 from labkit.lab import ConfirmationRequired, LabError, start
 from labkit.lab.start import stop
 

@@ -9,7 +9,8 @@ import pytest
 from labkit.aws import cleanup as janitor
 from labkit.aws.cleanup import cleanup
 from labkit.aws.cleanup_api import cleanup as public_cleanup
-from labkit.aws.tags import RUN_ID_TAG, check_run_id, ec2_tag_specs, new_run_id
+from labkit.aws.tags import ec2_tag_specs
+from labkit.backend.run_ids import RUN_ID_TAG, check_run_id, new_run_id
 
 RUN = "labkit-20261128-120000-abcd"
 OTHER_RUN = "labkit-20261128-130000-beef"

@@ -15,50 +15,32 @@ The first authorization that is denied decides the call (AWS answers one AccessD
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Protocol
 
-from labkit.local.gateway.decision_log import Lazy
+from labkit import catalog, policy
+from labkit.backend.record import Evaluation, NetworkRoute, RecordedPolicy, RecordedRequest
 from labkit.local.gateway.request_input import VALIDATION_CODE, ServiceCall
 from labkit.local.wire.json11 import AwsError
 from labkit.local.wire.sigv4 import Verified
 
 
 @dataclass(frozen=True)
-class Route:
-    """How a call reached the service: through an endpoint, or over the public path."""
-
-    via_endpoint: bool
-    source_ip: str  # aws:VpcSourceIp via an endpoint, aws:SourceIp on the public path
-    listener: str  # "instance" (the VPC instance's traffic) or "internet"
-    vpce_id: str | None = None
-    vpc_id: str | None = None
-    name: str = ""  # the DNS name resolved
-    address: str = ""  # the address it resolved to and the call went to
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for the decision log."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-
-
-@dataclass(frozen=True)
 class Judgement:
-    """The gateway's verdict on one call, with everything the decision log keeps."""
+    """The gateway's verdict on one call, with the evaluations the decision log keeps."""
 
     allowed: bool
     message: str | None = None  # the AccessDenied text when denied
-    record: dict[str, Any] = field(default_factory=dict)
-    unsupported: bool = False  # the catalog cannot map the operation
+    evaluations: tuple[Evaluation, ...] = ()
+    unsupported: str | None = None  # why the catalog cannot map the operation
 
 
 class Decider(Protocol):
     """Decides calls; the real one is :class:`PolicyDecider`."""
 
-    def decide(self, call: ServiceCall, verified: Verified, route: Route) -> Judgement: ...
+    def decide(self, call: ServiceCall, verified: Verified, route: NetworkRoute) -> Judgement: ...
 
 
 class PolicyState(Protocol):
@@ -77,13 +59,7 @@ class PolicyState(Protocol):
 
 @lru_cache(maxsize=1024)
 def _parsed(text: str, kind: str, name: str | None, arn: str | None) -> Any:
-    from labkit.policy import parse_policy
-
-    return parse_policy(text, kind=kind, name=name, arn=arn)  # type: ignore[arg-type]
-
-
-def _source_entry(kind: str, name: str | None, arn: str | None, text: str) -> dict[str, Any]:
-    return {"kind": kind, "name": name, "arn": arn, "text": text}
+    return policy.parse_policy(text, kind=kind, name=name, arn=arn)  # type: ignore[arg-type]
 
 
 class PolicyDecider:
@@ -93,32 +69,28 @@ class PolicyDecider:
         self.state = state
         self.message_style = message_style
 
-    def decide(self, call: ServiceCall, verified: Verified, route: Route) -> Judgement:
-        from labkit import catalog, policy
-
+    def decide(self, call: ServiceCall, verified: Verified, route: NetworkRoute) -> Judgement:
         try:
             contexts = self.contexts(call, verified, route)
         except catalog.UnknownOperation as error:
-            return Judgement(
-                False, unsupported=True, record={"outcome": "unsupported", "reason": error.reason}
-            )
+            return Judgement(False, unsupported=error.reason)
         except catalog.CallParameterError as error:
             # a parameter AWS would reject in validation (e.g. a malformed event bus ARN)
             raise AwsError(
                 VALIDATION_CODE[call.service], f"Parameter {error.parameter} {error.problem}."
             ) from None
-        evaluations: list[dict[str, Any]] = []
+        evaluations: list[Evaluation] = []
         for authz, request in contexts:
             policies, sources = self._policy_set(verified.credential, route, authz.resource)
             decision = policy.evaluate(request, policies)
             message = decision.message(self.message_style)
-            evaluations.append(self._evaluation(request, sources, decision, message))
+            evaluations.append(_evaluation(request, sources, decision, message))
             if not decision.allowed:
-                return Judgement(False, message, self._record(evaluations))
-        return Judgement(True, None, self._record(evaluations))
+                return Judgement(False, message, tuple(evaluations))
+        return Judgement(True, None, tuple(evaluations))
 
     def contexts(
-        self, call: ServiceCall, verified: Verified, route: Route
+        self, call: ServiceCall, verified: Verified, route: NetworkRoute
     ) -> list[tuple[Any, Any]]:
         """Each authorization the catalog derives for the call, with its complete request
         (``catalog.build_request``: a ``policy.Request`` whose ``.derived`` says why each key).
@@ -126,8 +98,6 @@ class PolicyDecider:
         Raises ``labkit.catalog.UnknownOperation`` for an operation the catalog cannot map and
         ``CallParameterError`` for a parameter it cannot use.
         """
-        from labkit import catalog
-
         caller = verified.caller
         network = catalog.NetworkPath(
             via_endpoint=route.via_endpoint,
@@ -158,15 +128,13 @@ class PolicyDecider:
         return found
 
     def _policy_set(
-        self, credential: Any, route: Route, resource: str
-    ) -> tuple[Any, list[dict[str, Any]]]:
-        from labkit.policy import PolicySet
-
-        sources: list[dict[str, Any]] = []
+        self, credential: Any, route: NetworkRoute, resource: str
+    ) -> tuple[Any, list[RecordedPolicy]]:
+        sources: list[RecordedPolicy] = []
         identity = []
         for source in self.state.identity_policies(credential):
             identity.append(_parsed(source.document, "identity", source.name, source.arn))
-            sources.append(_source_entry("identity", source.name, source.arn, source.document))
+            sources.append(RecordedPolicy("identity", source.document, source.name, source.arn))
         boundary = self._optional(
             self.state.permission_boundary(credential), "permission-boundary", sources
         )
@@ -175,13 +143,13 @@ class PolicyDecider:
         if route.via_endpoint and route.vpce_id:
             text = self.state.endpoint_policy(route.vpce_id)
             endpoint = _parsed(text, "vpc-endpoint", route.vpce_id, None)
-            sources.append(_source_entry("vpc-endpoint", route.vpce_id, None, text))
+            sources.append(RecordedPolicy("vpc-endpoint", text, route.vpce_id))
         resource_policy = None
         resource_text = self.state.resource_policy(resource)
         if resource_text:
             resource_policy = _parsed(resource_text, "resource", None, resource)
-            sources.append(_source_entry("resource", None, resource, resource_text))
-        policies = PolicySet(
+            sources.append(RecordedPolicy("resource", resource_text, None, resource))
+        policies = policy.PolicySet(
             identity=identity,
             resource=resource_policy,
             vpc_endpoint=endpoint,
@@ -191,52 +159,32 @@ class PolicyDecider:
         return policies, sources
 
     @staticmethod
-    def _optional(source: Any, kind: str, sources: list[dict[str, Any]]) -> Any:
+    def _optional(source: Any, kind: str, sources: list[RecordedPolicy]) -> Any:
         if source is None:
             return None
-        sources.append(_source_entry(kind, source.name, source.arn, source.document))
+        sources.append(RecordedPolicy(kind, source.document, source.name, source.arn))
         return _parsed(source.document, kind, source.name, source.arn)
 
-    @staticmethod
-    def _evaluation(
-        request: Any, sources: list[dict[str, Any]], decision: Any, message: str | None
-    ) -> dict[str, Any]:
-        return {
-            "request": Lazy(lambda: request_to_dict(request)),
-            "context_reasons": Lazy(lambda: dict(getattr(request, "derived", {}))),
-            "policies": sources,
-            "decision": decision.decision,
-            "denied_by": decision.denied_by,
-            "message": message,
-            "explanation": Lazy(lambda: decision.explanation.to_dict()),
-        }
 
-    @staticmethod
-    def _record(evaluations: list[dict[str, Any]]) -> dict[str, Any]:
-        record = dict(evaluations[-1]) if evaluations else {}
-        if len(evaluations) > 1:
-            record["evaluations"] = evaluations
-        return record
-
-
-def request_to_dict(request: Any) -> dict[str, Any]:
-    """A ``labkit.policy.Request`` as plain JSON-ready data."""
-    context: Mapping[str, Any] = getattr(request, "context", {}) or {}
-    return {
-        "principal": request.principal,
-        "action": request.action,
-        "resource": request.resource,
-        "via_endpoint": bool(getattr(request, "via_endpoint", False)),
-        "context": {key: _plain(value) for key, value in context.items()},
-    }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Sequence):
-        return [str(v) for v in value]
-    return str(value)
+def _evaluation(
+    request: Any, sources: list[RecordedPolicy], decision: Any, message: str | None
+) -> Evaluation:
+    """One decided authorization as the decision record keeps it (explanation on first read)."""
+    return Evaluation(
+        RecordedRequest(
+            request.principal,
+            request.action,
+            request.resource,
+            bool(request.via_endpoint),
+            dict(request.context),
+        ),
+        decision.decision,
+        decision.denied_by,
+        message,
+        tuple(sources),
+        dict(getattr(request, "derived", {})),
+        explain=lambda: decision.explanation.to_dict(),
+    )
 
 
 def _arn_account(arn: str) -> str | None:

@@ -25,7 +25,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from labkit.local.gateway.decide import Decider, Route
+from labkit.backend.record import DecisionRecord, NetworkRoute, Outcome, Stage
+from labkit.local.gateway.decide import Decider
 from labkit.local.gateway.decision_log import DecisionLog
 from labkit.local.gateway.hooks.events import (
     finish_put_events,
@@ -87,29 +88,29 @@ class Gateway:
         self.decisions = decisions
         self._now_ms = now_ms
 
-    def handle(self, incoming: Incoming, route: Route) -> WireResponse:
+    def handle(self, incoming: Incoming, route: NetworkRoute) -> WireResponse:
         """Answer one request that arrived over ``route``; never raises."""
-        request_id = new_request_id()
-        record: dict[str, Any] = {
+        facts: dict[str, Any] = {
+            "request_id": new_request_id(),
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-            "network": route.to_dict(),
+            "network": route,
             "target": incoming.header("x-amz-target"),
         }
         try:
-            return self._handle(incoming, route, request_id, record)
+            return self._handle(incoming, route, facts)
         except Exception as error:  # the lab's own fault: answer as AWS does, keep serving
             failure = AwsError("InternalFailure", INTERNAL_FAILURE, 500)
-            record["internal_error"] = f"{type(error).__name__}: {error}"
-            return self._refuse(request_id, record, failure, "internal", outcome="failed")
+            facts["internal_error"] = f"{type(error).__name__}: {error}"
+            return self._refuse(facts, failure, "internal", outcome="failed")
 
     def _handle(
-        self, incoming: Incoming, route: Route, request_id: str, record: dict[str, Any]
+        self, incoming: Incoming, route: NetworkRoute, facts: dict[str, Any]
     ) -> WireResponse:
         try:
             call = read_call(incoming.header("x-amz-target"), incoming.body)
         except AwsError as error:
-            return self._refuse(request_id, record, error, "request")
-        record.update(service=call.service, operation=call.operation)
+            return self._refuse(facts, error, "request")
+        facts.update(service=call.service, operation=call.operation)
         signed = SignedRequest.from_items(
             incoming.method, incoming.path, incoming.headers, incoming.body
         )
@@ -117,19 +118,20 @@ class Gateway:
             signed, self.state.credentials, region=self.state.region, service=call.service
         )
         if isinstance(verified, AuthFailure):
-            record["access_key_id"] = verified.access_key_id
-            return self._refuse(request_id, record, verified.error(), "authentication")
-        record.update(caller=verified.credential.arn, access_key_id=verified.access_key_id)
+            facts["access_key_id"] = verified.access_key_id
+            return self._refuse(facts, verified.error(), "authentication")
+        facts.update(caller=verified.credential.arn, access_key_id=verified.access_key_id)
         try:
             check_params(call)
         except AwsError as error:
-            return self._refuse(request_id, record, error, "validation")
+            return self._refuse(facts, error, "validation")
         try:
             judgement = self.decider.decide(call, verified, route)
         except AwsError as error:
-            return self._refuse(request_id, record, error, "validation")
-        record.update(judgement.record)
+            return self._refuse(facts, error, "validation")
+        facts["evaluations"] = judgement.evaluations
         if judgement.unsupported:
+            facts["reason"] = judgement.unsupported
             error = AwsError(
                 "NotImplementedException",
                 f"labkit's local lab cannot authorize {call.service}:{call.operation}: "
@@ -137,38 +139,33 @@ class Gateway:
                 "rather than guess.",
                 status=501,
             )
-            return self._refuse(request_id, record, error, "authorization")
+            return self._refuse(facts, error, "authorization", outcome="unsupported")
         if not judgement.allowed:
             error = AwsError("AccessDeniedException", judgement.message)
-            return self._refuse(request_id, record, error, "authorization", outcome="denied")
+            return self._refuse(facts, error, "authorization", outcome="denied")
+        request_id = facts["request_id"]
         try:
             response = self._serve(call, incoming, verified.credential, request_id)
         except AwsError as error:
-            return self._refuse(request_id, record, error, "service", outcome="failed")
-        record.update(outcome="allowed", http_status=response.status)
+            return self._refuse(facts, error, "service", outcome="failed")
+        facts.update(outcome="allowed", http_status=response.status)
         if response.status >= 400:
-            record.update(outcome="failed", error_code=_error_code(response.body))
-        self.decisions.record(request_id, record)
+            facts.update(outcome="failed", error_code=_error_code(response.body))
+        self.decisions.record(DecisionRecord(**facts))
         return response
 
     def _refuse(
-        self,
-        request_id: str,
-        record: dict[str, Any],
-        error: AwsError,
-        stage: str,
-        *,
-        outcome: str = "refused",
+        self, facts: dict[str, Any], error: AwsError, stage: Stage, *, outcome: Outcome = "refused"
     ) -> WireResponse:
-        record.update(
+        facts.update(
             outcome=outcome,
             stage=stage,
             http_status=error.status,
             error_code=error.code,
             error_message=error.message,
         )
-        self.decisions.record(request_id, record)
-        return error.response(request_id)
+        self.decisions.record(DecisionRecord(**facts))
+        return error.response(facts["request_id"])
 
     def _serve(
         self, call: ServiceCall, incoming: Incoming, credential: Any, request_id: str

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
-from labkit.local.gateway.decide import Route
+from labkit.backend.record import DecisionRecord, NetworkRoute
 from labkit.local.gateway.decision_log import DecisionLog
 from labkit.local.gateway.pipeline import Gateway
 from labkit.local.gateway.request_input import service_of_target
@@ -91,7 +91,7 @@ def signing_service(incoming: Incoming) -> str | None:
     return scope[3] if len(scope) == 5 and scope[3] in ("logs", "events") else None
 
 
-def route_from_instance(state: RoutingState, service: str) -> Route | Blocked:
+def route_from_instance(state: RoutingState, service: str) -> NetworkRoute | Blocked:
     """Where a call from the instance to ``service`` goes, as its VPC's DNS and routes decide."""
     name = service_name(service, state.region)
     answers = state.resolve(name, "vpc")
@@ -113,7 +113,7 @@ def route_from_instance(state: RoutingState, service: str) -> Route | Blocked:
                 f"connection timed out: the security groups of {endpoint.id} ({groups}) do not "
                 f"allow TCP {HTTPS_PORT} from the instance's address {instance.private_ip}",
             )
-        return Route(
+        return NetworkRoute(
             via_endpoint=True,
             source_ip=instance.private_ip,
             listener="instance",
@@ -139,14 +139,14 @@ def route_from_instance(state: RoutingState, service: str) -> Route | Blocked:
             "instance has no public IPv4 address",
         )
     source = instance.public_ip if way_out == "igw" else NAT_PUBLIC_IP
-    return Route(False, source, "instance", vpc_id=None, name=name, address=address)
+    return NetworkRoute(False, source, "instance", vpc_id=None, name=name, address=address)
 
 
-def route_from_internet(state: RoutingState, service: str) -> Route:
+def route_from_internet(state: RoutingState, service: str) -> NetworkRoute:
     """Calls from outside the VPC reach the service's public endpoint."""
     name = service_name(service, state.region)
     answers = state.resolve(name, "public") or []
-    return Route(
+    return NetworkRoute(
         False, INTERNET_CLIENT_IP, "internet", name=name, address=answers[0] if answers else ""
     )
 
@@ -174,7 +174,7 @@ class Egress:
     def __call__(self, incoming: Incoming) -> WireResponse | Drop:
         service = signing_service(incoming)
         if service is None:
-            route = Route(False, "", self.side)  # the gateway answers UnknownOperation
+            route = NetworkRoute(False, "", self.side)  # the gateway answers UnknownOperation
         elif self.side == "internet":
             route = route_from_internet(self.state, service)
         else:
@@ -186,18 +186,19 @@ class Egress:
 
     def _drop(self, incoming: Incoming, blocked: Blocked) -> Drop:
         self.decisions.record(
-            f"dropped-{new_request_id()}",
-            {
-                "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                "outcome": "dropped",
-                "stage": "network",
-                "target": incoming.header("x-amz-target"),
-                "network": {
-                    "name": blocked.name,
-                    "address": blocked.address,
-                    "listener": self.side,
-                },
-                "error_message": blocked.reason,
-            },
+            DecisionRecord(
+                request_id=f"dropped-{new_request_id()}",
+                time=datetime.now(UTC).isoformat(timespec="milliseconds"),
+                outcome="dropped",
+                stage="network",
+                target=incoming.header("x-amz-target"),
+                network=NetworkRoute(
+                    via_endpoint=False,
+                    listener=self.side,
+                    name=blocked.name,
+                    address=blocked.address,
+                ),
+                error_message=blocked.reason,
+            )
         )
         return Drop(self.network_timeout + DROP_GRACE, blocked.reason)

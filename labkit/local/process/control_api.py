@@ -71,7 +71,7 @@ class ControlApi:
             record = self.decisions.get(request_id)
             if record is None:
                 return 404, {"error": f"no decision recorded for request id {request_id!r}"}
-            return 200, record
+            return 200, record.to_dict()
         if method == "POST" and path == "/stop":
             self.request_stop()
             return 202, {"stopping": True}

@@ -31,6 +31,7 @@ from botocore.credentials import (
 )
 from botocore.utils import InstanceMetadataFetcher
 
+from labkit.backend.record import DecisionRecord
 from labkit.local.network import guard
 from labkit.local.process import envfile
 from labkit.local.process.labinfo import LabInfo
@@ -258,9 +259,9 @@ class LocalLab:
         except urllib.error.HTTPError as err:
             return err.code, json.loads(err.read() or b"{}")
 
-    def decision(self, request_id: str) -> dict[str, Any]:
-        """The gateway's record for a request id: request, policies, decision, message."""
+    def decision(self, request_id: str) -> DecisionRecord:
+        """The gateway's record of a request; KeyError if the lab has none for that ID."""
         status, payload = self._ctl("GET", f"/decisions/{urllib.request.quote(request_id)}")
         if status != 200:
             raise KeyError(payload.get("error", request_id))
-        return payload  # type: ignore[no-any-return]
+        return DecisionRecord.from_dict(payload)

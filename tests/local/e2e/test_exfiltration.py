@@ -70,8 +70,8 @@ def test_an_open_endpoint_lets_stolen_keys_write_to_the_other_account(lab: Local
     try:
         answer = loot(lab)
         record = lab.decision(answer["ResponseMetadata"]["RequestId"])
-        assert record["decision"] == "Allowed" and record["network"]["vpce_id"] == vpce
-        assert record["request"]["principal"] == f"arn:aws:iam::{OTHER}:user/exfil"
+        assert record.decision == "Allowed" and record.network.vpce_id == vpce
+        assert record.request.principal == f"arn:aws:iam::{OTHER}:user/exfil"
     finally:
         remove(lab, vpce)
 
@@ -126,7 +126,7 @@ def test_without_private_dns_the_endpoint_policy_is_bypassed(lab: LocalLab) -> N
     try:
         answer = loot(lab)
         record = lab.decision(answer["ResponseMetadata"]["RequestId"])
-        assert record["decision"] == "Allowed"
-        assert "aws:SourceVpce" not in record["request"]["context"]
+        assert record.decision == "Allowed"
+        assert "aws:SourceVpce" not in record.request.context
     finally:
         remove(lab, vpce)

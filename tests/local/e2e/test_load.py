@@ -89,4 +89,4 @@ def test_eight_threads_of_500_puts_all_succeed_and_all_events_are_stored(lab: Lo
     assert set(stored) == {f"{w}:{c}" for w in range(THREADS) for c in range(CALLS)}
     assert len(set(request_ids)) == THREADS * CALLS
     sample = lab.decision(request_ids[-1])
-    assert sample["decision"] == "Allowed" and sample["network"]["vpce_id"] == vpce
+    assert sample.decision == "Allowed" and sample.network.vpce_id == vpce

@@ -168,6 +168,6 @@ def test_the_denied_put_is_in_the_decision_log(lab: LocalLab, console_endpoint: 
             logEvents=[{"timestamp": 1, "message": "x"}],
         )
     record = lab.decision(caught.value.response["ResponseMetadata"]["RequestId"])
-    assert record["denied_by"] == "vpc-endpoint"
-    assert record["network"]["vpce_id"] == console_endpoint
-    assert any(p["kind"] == "vpc-endpoint" for p in record["policies"])
+    assert record.denied_by == "vpc-endpoint"
+    assert record.network.vpce_id == console_endpoint
+    assert any(p.kind == "vpc-endpoint" for p in record.final.policies)

@@ -49,11 +49,11 @@ def test_tv01_the_allowed_group_is_written(memo: Any) -> None:
     world, plane, urls, vpce = memo
     answer = put(world.instance_client(urls["egress"]), "logs-test-allowed")
     record = plane.decisions.get(answer["ResponseMetadata"]["RequestId"])
-    assert record["decision"] == "Allowed"
-    assert record["request"]["context"]["aws:SourceVpce"] == vpce
-    kinds = {p["kind"] for p in record["policies"]}
+    assert record.decision == "Allowed"
+    assert record.request.context["aws:SourceVpce"] == vpce
+    kinds = {p.kind for p in record.final.policies}
     assert kinds == {"identity", "vpc-endpoint"}
-    endpoint_text = next(p["text"] for p in record["policies"] if p["kind"] == "vpc-endpoint")
+    endpoint_text = next(p.text for p in record.final.policies if p.kind == "vpc-endpoint")
     assert "logs-test-allowed:*" in endpoint_text
 
 
@@ -69,15 +69,13 @@ def test_tv02_the_denied_group_gets_todays_message(memo: Any) -> None:
     assert response["Error"] == {"Code": "AccessDeniedException", "Message": message}
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
     record = plane.decisions.get(response["ResponseMetadata"]["RequestId"])
-    assert (record["decision"], record["denied_by"], record["message"]) == (
+    assert (record.decision, record.denied_by, record.final.message) == (
         "ImplicitlyDenied",
         "vpc-endpoint",
         message,
     )
-    assert record["explanation"]  # the engine's explanation, as plain data
-    assert record["request"]["resource"].endswith(
-        ":log-group:logs-test-denied:log-stream:log-stream"
-    )
+    assert record.final.explanation  # the engine's explanation, as plain data
+    assert record.request.resource.endswith(":log-group:logs-test-denied:log-stream:log-stream")
 
 
 def test_the_2019_wording_on_request(world: World, plane_factory: Any) -> None:
@@ -96,10 +94,10 @@ def test_tv03_the_public_path_ignores_the_endpoint_policy(world: World, plane_fa
     plane, urls = plane_factory()
     answer = put(world.instance_client(urls["egress"]), "logs-test-denied")
     record = plane.decisions.get(answer["ResponseMetadata"]["RequestId"])
-    assert record["decision"] == "Allowed"
-    assert "aws:SourceVpce" not in record["request"]["context"]
-    assert record["request"]["context"]["aws:SourceIp"] == world.state.instance().public_ip
-    assert {p["kind"] for p in record["policies"]} == {"identity"}
+    assert record.decision == "Allowed"
+    assert "aws:SourceVpce" not in record.request.context
+    assert record.request.context["aws:SourceIp"] == world.state.instance().public_ip
+    assert {p.kind for p in record.final.policies} == {"identity"}
 
 
 def test_tv07_describe_log_groups_is_denied_by_the_memos_policy(memo: Any) -> None:

@@ -1,4 +1,4 @@
-"""The decision log: by request id, bounded, copies out."""
+"""The decision log: typed records by request ID, bounded, explanations computed once."""
 
 from __future__ import annotations
 
@@ -6,29 +6,35 @@ import threading
 
 import pytest
 
+from labkit.backend.record import DecisionRecord, Evaluation, RecordedRequest
 from labkit.local.gateway.decision_log import DecisionLog
+
+
+def record(request_id: str, **facts: object) -> DecisionRecord:
+    return DecisionRecord(request_id=request_id, time="t", outcome="allowed", **facts)  # type: ignore[arg-type]
 
 
 def test_records_are_found_by_request_id_and_carry_it() -> None:
     log = DecisionLog()
-    log.record("r1", {"decision": "Allowed"})
-    assert log.get("r1") == {"request_id": "r1", "decision": "Allowed"}
+    log.record(record("r1", http_status=200))
+    found = log.get("r1")
+    assert found is not None and found.request_id == "r1" and found.http_status == 200
     assert log.get("unknown") is None
 
 
-def test_get_returns_a_copy() -> None:
+def test_records_cannot_be_changed_by_a_reader() -> None:
     log = DecisionLog()
-    log.record("r1", {"policies": [{"text": "{}"}]})
-    log.get("r1")["policies"].clear()  # type: ignore[index]
-    assert log.get("r1")["policies"] == [{"text": "{}"}]  # type: ignore[index]
+    log.record(record("r1", http_status=200))
+    with pytest.raises(AttributeError):
+        log.get("r1").http_status = 500  # type: ignore[misc,union-attr]
 
 
 def test_the_oldest_records_are_dropped_past_capacity() -> None:
     log = DecisionLog(capacity=3)
     for i in range(5):
-        log.record(f"r{i}", {"i": i})
+        log.record(record(f"r{i}", http_status=i))
     assert len(log) == 3 and log.get("r0") is None and log.get("r4") is not None
-    assert [r["i"] for r in log.recent(2)] == [3, 4]
+    assert [r.http_status for r in log.recent(2)] == [3, 4]
 
 
 def test_capacity_must_be_positive() -> None:
@@ -41,7 +47,7 @@ def test_concurrent_writers_lose_nothing() -> None:
 
     def write(n: int) -> None:
         for i in range(500):
-            log.record(f"{n}-{i}", {})
+            log.record(record(f"{n}-{i}"))
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
     for t in threads:
@@ -51,18 +57,33 @@ def test_concurrent_writers_lose_nothing() -> None:
     assert len(log) == 4000
 
 
-def test_lazy_parts_are_computed_once_on_first_read() -> None:
-    from labkit.local.gateway.decision_log import Lazy
-
+def test_the_explanation_is_computed_once_on_first_read() -> None:
     calls: list[int] = []
 
     def explain() -> dict:
         calls.append(1)
-        return {"steps": [Lazy(lambda: "nested")]}
+        return {"steps": ["nested"]}
 
+    request = RecordedRequest("arn:aws:iam::111122223333:user/u", "logs:PutLogEvents", "*")
+    evaluation = Evaluation(request, "Allowed", explain=explain)
     log = DecisionLog()
-    log.record("r1", {"explanation": Lazy(explain)})
+    log.record(record("r1", evaluations=(evaluation,)))
     assert calls == []
-    assert log.get("r1") == {"request_id": "r1", "explanation": {"steps": ["nested"]}}
-    assert log.recent(1)[0]["explanation"] == {"steps": ["nested"]}
+    assert log.get("r1").final.explanation == {"steps": ["nested"]}  # type: ignore[union-attr]
+    assert log.recent(1)[0].to_dict()["evaluations"][0]["explanation"] == {"steps": ["nested"]}
     assert calls == [1]
+
+
+def test_a_record_survives_its_trip_through_json() -> None:
+    import json
+
+    request = RecordedRequest("p", "logs:PutLogEvents", "r", True, {"aws:SourceVpce": "vpce-1"})
+    evaluation = Evaluation(request, "ImplicitlyDenied", "vpc-endpoint", "no", explain=dict)
+    original = record("r1", evaluations=(evaluation,))
+    back = DecisionRecord.from_dict(json.loads(json.dumps(original.to_dict())))
+    assert back.to_dict() == original.to_dict()
+    assert (back.decision, back.denied_by, back.request) == (
+        "ImplicitlyDenied",
+        "vpc-endpoint",
+        request,
+    )

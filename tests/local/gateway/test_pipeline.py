@@ -85,8 +85,8 @@ def test_an_allowed_call_is_served_by_moto_with_the_gateways_request_id(served: 
     assert headers["content-type"] == "application/x-amz-json-1.1"
     assert "server" not in headers and "access-control-allow-origin" not in headers
     record = plane.decisions.get(request_id)
-    assert record["outcome"] == "allowed" and record["http_status"] == 200
-    assert record["caller"] == world.state.instance_credentials().arn
+    assert record.outcome == "allowed" and record.http_status == 200
+    assert record.caller == world.state.instance_credentials().arn
 
 
 def test_a_denied_call_is_http_400_access_denied_with_the_message(served: Any) -> None:
@@ -104,7 +104,7 @@ def test_a_denied_call_is_http_400_access_denied_with_the_message(served: Any) -
     prefix = "An error occurred (AccessDeniedException) when calling the PutLogEvents operation"
     assert str(caught.value) == f"{prefix}: {DENIED}"
     record = plane.decisions.get(error["ResponseMetadata"]["RequestId"])
-    assert record["outcome"] == "denied" and record["error_message"] == DENIED
+    assert record.outcome == "denied" and record.error_message == DENIED
 
 
 def test_authorization_comes_before_existence(served: Any) -> None:
@@ -146,7 +146,7 @@ def test_garbage_unknown_operations_and_huge_bodies_get_aws_errors_and_the_gatew
     status, headers, body = raw(url, "Logs_20140328.PutLogEvents", b"\x00not json", world)
     assert status == 400
     assert json.loads(body) == {"__type": "com.amazon.coral.service#SerializationException"}
-    assert plane.decisions.get(headers["x-amzn-requestid"])["stage"] == "request"
+    assert plane.decisions.get(headers["x-amzn-requestid"]).stage == "request"
     status, _, body = raw(url, "Logs_20140328.DropEverything", b"{}", world)
     assert (status, json.loads(body)) == (
         400,
@@ -212,7 +212,7 @@ def test_a_wrong_secret_is_invalid_signature_through_boto3(served: Any) -> None:
     )
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     record = plane.decisions.get(caught.value.response["ResponseMetadata"]["RequestId"])
-    assert record["stage"] == "authentication"
+    assert record.stage == "authentication"
 
 
 def test_an_unknown_key_is_unrecognized_client(served: Any) -> None:
@@ -380,5 +380,5 @@ def test_a_decider_crash_is_an_internal_failure_and_the_gateway_serves_on(
     assert caught.value.response["Error"]["Code"] == "InternalFailure"
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
     record = plane.decisions.get(caught.value.response["ResponseMetadata"]["RequestId"])
-    assert record["internal_error"] == "RuntimeError: boom"
+    assert record.internal_error == "RuntimeError: boom"
     assert logs.describe_log_streams(logGroupName="logs-test-allowed")["logStreams"]

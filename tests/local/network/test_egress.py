@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from labkit.local.gateway.decide import Route
+from labkit.backend.record import NetworkRoute
 from labkit.local.network.egress import (
     INTERNET_CLIENT_IP,
     NAT_PUBLIC_IP,
@@ -68,7 +68,7 @@ class FakeVpc:
 def test_private_dns_on_sends_the_call_through_the_endpoint() -> None:
     vpc = FakeVpc()
     route = route_from_instance(vpc, "logs")  # type: ignore[arg-type]
-    assert isinstance(route, Route)
+    assert isinstance(route, NetworkRoute)
     assert vpc.asked == [("logs.ap-northeast-1.amazonaws.com", "vpc")]
     assert route.via_endpoint and route.vpce_id == "vpce-0a1b2c3d4e5f6a7b8"
     assert (route.vpc_id, route.source_ip, route.address) == ("vpc-1", "172.31.0.4", ENIS[0])
@@ -83,7 +83,7 @@ def test_an_endpoint_whose_security_group_refuses_443_times_out() -> None:
 
 def test_private_dns_off_takes_the_public_path_with_the_public_ip() -> None:
     route = route_from_instance(FakeVpc(private_dns=False), "logs")  # type: ignore[arg-type]
-    assert isinstance(route, Route) and not route.via_endpoint
+    assert isinstance(route, NetworkRoute) and not route.via_endpoint
     assert (route.source_ip, route.vpce_id, route.address) == ("54.0.0.4", None, "203.0.113.10")
 
 
@@ -103,7 +103,7 @@ def test_an_internet_gateway_needs_a_public_address() -> None:
 def test_a_nat_gateway_carries_the_call_from_its_own_address() -> None:
     vpc = FakeVpc(private_dns=False, way_out="nat", machine=Instance(public_ip=None))
     route = route_from_instance(vpc, "logs")  # type: ignore[arg-type]
-    assert isinstance(route, Route) and route.source_ip == NAT_PUBLIC_IP
+    assert isinstance(route, NetworkRoute) and route.source_ip == NAT_PUBLIC_IP
 
 
 def test_an_endpoint_in_another_vpc_is_unreachable() -> None:

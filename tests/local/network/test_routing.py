@@ -38,7 +38,7 @@ def test_private_dns_on_goes_through_the_endpoint(clean: World, plane_factory: A
     assert route.address in enis
     assert route.source_ip == clean.state.instance().private_ip
     record = plane.decisions.get(answer["ResponseMetadata"]["RequestId"])
-    assert record["network"]["vpce_id"] == vpce and record["outcome"] == "allowed"
+    assert record.network.vpce_id == vpce and record.outcome == "allowed"
 
 
 def test_private_dns_off_takes_the_public_path(clean: World, plane_factory: Any) -> None:
@@ -81,11 +81,10 @@ def test_an_endpoint_security_group_without_443_times_out(clean: World, plane_fa
     assert time.monotonic() - started < 5
     assert decider.seen == []  # the call never reached the service
     dropped = plane.decisions.recent(1)[0]
-    assert dropped["outcome"] == "dropped"
+    assert dropped.outcome == "dropped"
     private_ip = clean.state.instance().private_ip
-    assert (
-        f"do not allow TCP 443 from the instance's address {private_ip}"
-        in (dropped["error_message"])
+    assert f"do not allow TCP 443 from the instance's address {private_ip}" in (
+        dropped.error_message
     )
 
 
@@ -101,7 +100,7 @@ def test_the_public_path_without_an_internet_route_times_out(
         client = clean.instance_client(urls["egress"], read_timeout=0.5, connect_timeout=0.5)
         with pytest.raises(ReadTimeoutError):
             put(client)
-        assert "no 0.0.0.0/0 route" in plane.decisions.recent(1)[0]["error_message"]
+        assert "no 0.0.0.0/0 route" in plane.decisions.recent(1)[0].error_message
         clean.create_endpoint("logs")  # an endpoint needs no internet route
         assert put(client)["ResponseMetadata"]["HTTPStatusCode"] == 200
     finally:

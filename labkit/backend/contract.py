@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from labkit.probe import Authorization, Call
+from labkit.backend.calls import Call
+from labkit.backend.record import DecisionRecord
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,13 @@ class Backend(Protocol):
     def network(self) -> NetworkFacts:
         """The VPC the lab uses."""
 
-    def authorization(
+    def record(
         self, call: Call, request_id: str | None, error: Mapping[str, Any] | None
-    ) -> Authorization:
-        """Principal, action, resource, path and decision of a finished call."""
+    ) -> DecisionRecord | None:
+        """What happened to a finished call: the lab's decision record, or one built from the
+        response where there is no decision log (real AWS); None when nothing is known."""
 
-    def decision(self, request_id: str) -> Mapping[str, Any] | None:
+    def decision(self, request_id: str) -> DecisionRecord | None:
         """The decision-log record for ``request_id`` (None where the backend has no log)."""
 
     def dns_server(self, view: str) -> tuple[str, int] | None:
