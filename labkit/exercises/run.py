@@ -91,7 +91,7 @@ def _endpoint(lab: Lab, service: str) -> dict[str, Any] | None:
     from labkit.lab import endpoints as ep
 
     ec2 = lab.backend.client("ec2", "admin")
-    return ep.find(ec2, lab.backend.network().vpc_id, ep.service_name(lab.region, service))
+    return ep.find(ec2, lab.backend.network().vpc_id, ep.endpoint_service_name(service, lab.region))
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from typing import Any
 import botocore.exceptions
 import pandas as pd
 
+from labkit import services
 from labkit.backend.contract import NetworkFacts
 from labkit.backend.errors import LabError, PolicyRejected
 from labkit.backend.run_ids import RUN_ID_TAG
@@ -16,9 +17,10 @@ from labkit.backend.run_ids import RUN_ID_TAG
 GONE_STATES = ("deleted", "deleting", "rejected", "failed", "expired")
 
 
-def service_name(region: str, service: str) -> str:
-    """``com.amazonaws.<region>.<service>``."""
-    return f"com.amazonaws.{region}.{service}"
+def endpoint_service_name(service: str, region: str) -> str:
+    """The endpoint service of ``service`` in ``region``: ``com.amazonaws.<region>.<service>``."""
+    spec = services.find(service)
+    return spec.endpoint_service_name(region) if spec else f"com.amazonaws.{region}.{service}"
 
 
 def find(ec2: Any, vpc_id: str, name: str) -> dict[str, Any] | None:

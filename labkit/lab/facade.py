@@ -127,7 +127,7 @@ class Lab:
         return self.backend.client("ec2", "admin")
 
     def _service_name(self, service: str) -> str:
-        return ep.service_name(self.region, service)
+        return ep.endpoint_service_name(service, self.region)
 
     def endpoint(self, service: str = "logs") -> dict[str, Any] | None:
         """DescribeVpcEndpoints' record of the ``service`` endpoint (None if there is none)."""

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from labkit.backend.errors import LabError
+from labkit.lab import endpoints as ep
 from labkit.policy import Decision, PolicySet, evaluate, parse_policy
 
 if TYPE_CHECKING:
@@ -22,12 +23,7 @@ def _service_of(action: str) -> str:
 
 
 def _live_endpoint(lab: Lab, service: str) -> dict[str, Any] | None:
-    from labkit.lab import endpoints as ep
-
-    try:
-        name = ep.service_name(lab.region, service)
-    except Exception:  # a service labkit has no endpoint name for
-        return None
+    name = ep.endpoint_service_name(service, lab.region)
     return ep.find(lab.backend.client("ec2", "admin"), lab.backend.network().vpc_id, name)
 
 

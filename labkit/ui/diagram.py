@@ -12,7 +12,8 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from labkit.ui.diagram_state import SERVICE_TITLES, EndpointFacts, LabPicture, picture
+from labkit import services
+from labkit.ui.diagram_state import EndpointFacts, LabPicture, picture
 from labkit.ui.svg import FAINT, INK, Svg, esc
 from labkit.ui.theme import OKABE_ITO, legend
 
@@ -158,7 +159,8 @@ def draw(pic: LabPicture) -> str:
         if counts:
             svg.counts(RIGHT_X, y + h + 14, counts, "via this endpoint", "labkit-path-endpoint")
         y += h + 22
-        title = SERVICE_TITLES.get(endpoint.service, endpoint.service)
+        known = services.find(endpoint.service)
+        title = known.title if known else endpoint.service
         svg.rect(RIGHT_X + 40, y, RIGHT_W - 40, 28, "labkit-service", fill="#F4F4F4", stroke=FAINT)
         svg.text(RIGHT_X + 50, y + 18, f"{title} ({pic.region})", size=11)
         svg.line(RIGHT_X + 20, y - 22 + 14 + 4, RIGHT_X + 40, y + 14)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from labkit import services
 from labkit.backend.contract import Subnet
 from labkit.ui.policy_info import policy_in_force, policy_summary, template_name
 from labkit.ui.results import Counts
@@ -21,8 +22,7 @@ from labkit.ui.theme import is_missing
 if TYPE_CHECKING:
     from labkit.lab.facade import Lab
 
-SERVICES = ("logs", "events")
-SERVICE_TITLES = {"logs": "CloudWatch Logs", "events": "EventBridge"}
+DATA_SERVICES = tuple(spec.name for spec in services.on_plane("data"))
 
 
 @dataclass(frozen=True)
@@ -119,10 +119,10 @@ def _endpoint(lab: Lab, service: str) -> EndpointFacts | None:
     )
 
 
-def picture(lab: Lab, services: tuple[str, ...] = SERVICES) -> LabPicture:
+def picture(lab: Lab, shown: tuple[str, ...] = DATA_SERVICES) -> LabPicture:
     """Read the lab now: VPC, subnets, instance, endpoints with ENIs and policy, last results."""
     facts = lab.backend.network()
-    endpoints = tuple(e for e in (_endpoint(lab, s) for s in services) if e is not None)
+    endpoints = tuple(e for e in (_endpoint(lab, s) for s in shown) if e is not None)
     last = lab.history[-1] if lab.history else None
     return LabPicture(
         account_id=lab.account_id,

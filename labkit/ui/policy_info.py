@@ -32,7 +32,7 @@ def policy_in_force(lab: Lab, service: str = "logs") -> str:
     found = ep.require(
         lab.backend.client("ec2", "admin"),
         lab.backend.network().vpc_id,
-        ep.service_name(lab.region, service),
+        ep.endpoint_service_name(service, lab.region),
     )
     return str(found.get("PolicyDocument", ""))
 

@@ -7,16 +7,11 @@ and JSON services answer each failure (docs/fidelity/local-control.md).
 
 from __future__ import annotations
 
-import re
 from xml.sax.saxutils import escape
 
+from labkit import services
 from labkit.local.front.ec2.errors import error_body
 
-_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
-QUERY_NAMESPACES = {
-    "iam": "https://iam.amazonaws.com/doc/2010-05-08/",
-    "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
-}
 EC2_AUTH = "AWS was not able to validate the provided access credentials"
 
 # reason (labkit.local.wire.sigv4.Reason) → (EC2 code, EC2 message or None for the shared
@@ -43,12 +38,6 @@ _QUERY = {
 }
 
 
-def signing_service(authorization: str | None) -> tuple[str | None, str | None]:
-    """(region, service) named in a SigV4 ``Authorization`` header's credential scope."""
-    match = _SCOPE.search(authorization or "")
-    return (match.group(1), match.group(2)) if match else (None, None)
-
-
 def ec2_failure(reason: str, message: str, request_id: str) -> tuple[int, bytes]:
     """(status, body) EC2 answers for an authentication failure."""
     code, text, status = _EC2.get(reason, ("AuthFailure", EC2_AUTH, 401))
@@ -58,7 +47,8 @@ def ec2_failure(reason: str, message: str, request_id: str) -> tuple[int, bytes]
 def query_failure(service: str, reason: str, message: str, request_id: str) -> tuple[int, bytes]:
     """(status, body) IAM/STS answer for an authentication failure (always HTTP 403)."""
     code, text = _QUERY.get(reason, ("InvalidClientTokenId", None))
-    namespace = QUERY_NAMESPACES.get(service, QUERY_NAMESPACES["iam"])
+    spec = services.find(service)
+    namespace = (spec and spec.query_namespace) or services.service("iam").query_namespace
     body = (
         f'<ErrorResponse xmlns="{namespace}"><Error><Type>Sender</Type>'
         f"<Code>{escape(code)}</Code><Message>{escape(text or message)}</Message></Error>"

@@ -16,7 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from labkit.local.front import auth_errors as control_auth
+from labkit import services
+from labkit.local.front import auth_errors
 from labkit.local.front.ec2.endpoints import MUTATING_ACTIONS, plan
 from labkit.local.front.ec2.errors import Ec2Error, error_body
 from labkit.local.front.ec2.query import QueryParams
@@ -25,7 +26,6 @@ from labkit.local.wire import sigv4
 from labkit.local.wire.forward import Forwarder, Upstream
 from labkit.local.world.state import LabState
 
-DATA_PLANE_SERVICES = frozenset({"logs", "events"})
 MAX_BODY = 10 * 1024 * 1024
 
 
@@ -93,7 +93,8 @@ class ControlFront:
             return self._auth_failure(signed, checked, request_id)
         if checked.service == "ec2":
             return self._ec2(checked, method, path, headers, body, request_id)
-        if checked.service in DATA_PLANE_SERVICES:
+        served = services.by_signing_name(checked.service)
+        if served is not None and served.plane == "data":
             if self.public is None:
                 return _json_error(
                     503,
@@ -107,13 +108,14 @@ class ControlFront:
     def _auth_failure(
         self, signed: sigv4.SignedRequest, failure: sigv4.AuthFailure, request_id: str
     ) -> Upstream:
-        _, service = control_auth.signing_service(signed.header("authorization"))
-        if service == "ec2":
-            status, payload = control_auth.ec2_failure(failure.reason, failure.message, request_id)
+        scope = sigv4.credential_scope(signed.header("authorization"))
+        spec = services.by_signing_name(scope.service) if scope else None
+        if spec is not None and spec.protocol == "ec2":
+            status, payload = auth_errors.ec2_failure(failure.reason, failure.message, request_id)
             return _xml(status, payload, request_id)
-        if service in control_auth.QUERY_NAMESPACES:
-            status, payload = control_auth.query_failure(
-                service, failure.reason, failure.message, request_id
+        if spec is not None and spec.protocol == "query":
+            status, payload = auth_errors.query_failure(
+                spec.name, failure.reason, failure.message, request_id
             )
             return _xml(status, payload, request_id)
         return _json_error(400, failure.code, failure.message, request_id)

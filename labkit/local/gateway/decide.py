@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from labkit import catalog, policy
 from labkit.backend.record import Evaluation, NetworkRoute, RecordedPolicy, RecordedRequest
-from labkit.local.gateway.request_input import VALIDATION_CODE, ServiceCall
+from labkit.local.gateway.request_input import ServiceCall, validation_code
 from labkit.local.wire.json11 import AwsError
 from labkit.local.wire.sigv4 import Verified
 
@@ -77,7 +77,7 @@ class PolicyDecider:
         except catalog.CallParameterError as error:
             # a parameter AWS would reject in validation (e.g. a malformed event bus ARN)
             raise AwsError(
-                VALIDATION_CODE[call.service], f"Parameter {error.parameter} {error.problem}."
+                validation_code(call.service), f"Parameter {error.parameter} {error.problem}."
             ) from None
         evaluations: list[Evaluation] = []
         for authz, request in contexts:

@@ -28,12 +28,7 @@ from typing import Any, Protocol
 from labkit.backend.record import DecisionRecord, NetworkRoute, Outcome, Stage
 from labkit.local.gateway.decide import Decider
 from labkit.local.gateway.decision_log import DecisionLog
-from labkit.local.gateway.hooks.events import (
-    finish_put_events,
-    local_only_answer,
-    prepare_put_events,
-)
-from labkit.local.gateway.hooks.logs import finish_put_log_events, prepare_put_log_events
+from labkit.local.gateway.hooks import adjuster
 from labkit.local.gateway.request_input import ServiceCall, check_params, read_call
 from labkit.local.wire.forward import Forwarder
 from labkit.local.wire.http import Incoming
@@ -170,20 +165,13 @@ class Gateway:
     def _serve(
         self, call: ServiceCall, incoming: Incoming, credential: Any, request_id: str
     ) -> WireResponse:
+        adjust = adjuster(call.service)
+        change = adjust(call.operation, call.params, self._now_ms()) if adjust else None
+        if change is not None and change.answer is not None:
+            return _json_answer(change.answer, request_id)
         body = incoming.body
-        finish: Callable[[bytes], bytes] | None = None
-        if call.service == "logs" and call.operation == "PutLogEvents":
-            prepared_logs = prepare_put_log_events(call.params, self._now_ms())
-            if prepared_logs.rejected:
-                body = dumps(prepared_logs.params)
-                finish = lambda answer: finish_put_log_events(answer, prepared_logs)  # noqa: E731
-        elif call.service == "events" and call.operation == "PutEvents":
-            prepared_events = prepare_put_events(call.params)
-            if prepared_events.local and prepared_events.forward_count == 0:
-                return _json_answer(local_only_answer(prepared_events), request_id)
-            if any(result is not None for result in prepared_events.local):
-                body = dumps(prepared_events.params)
-                finish = lambda answer: finish_put_events(answer, prepared_events)  # noqa: E731
+        if change is not None and change.params is not None:
+            body = dumps(change.params)
         upstream = self.forwarder.send(
             incoming.method,
             incoming.path,
@@ -192,8 +180,8 @@ class Gateway:
             trusted=[("x-moto-account-id", credential.account_id)],
         )
         answer = upstream.body
-        if finish is not None and upstream.status == 200:
-            answer = finish(answer)
+        if change is not None and change.finish is not None and upstream.status == 200:
+            answer = change.finish(answer)
         return _passed_through(upstream.status, upstream.headers, answer, request_id)
 
 

@@ -19,44 +19,42 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 import botocore.session
 from botocore.model import OperationModel, ServiceModel, Shape
 
+from labkit import services
 from labkit.local.wire.json11 import AwsError
-
-Service = Literal["logs", "events"]
-
-TARGET_PREFIXES: dict[str, Service] = {"Logs_20140328": "logs", "AWSEvents": "events"}
-"""``X-Amz-Target`` prefix → the service's signing name (botocore ``targetPrefix``)."""
-
-VALIDATION_CODE: dict[Service, str] = {
-    "logs": "InvalidParameterException",
-    "events": "ValidationException",
-}
 
 
 @dataclass(frozen=True)
 class ServiceCall:
     """One parsed API call."""
 
-    service: Service
+    service: str  # the service's name in labkit.services
     operation: str
     params: dict[str, Any]
     target: str
 
 
-def service_of_target(target: str | None) -> Service | None:
-    """The service an ``X-Amz-Target`` header addresses, if it is one the lab serves."""
+def service_of_target(target: str | None) -> str | None:
+    """The service an ``X-Amz-Target`` header addresses, if it is one the gateway serves."""
     prefix, _, _ = (target or "").partition(".")
-    return TARGET_PREFIXES.get(prefix)
+    spec = services.by_target_prefix(prefix)
+    return spec.name if spec is not None and spec.plane == "data" else None
 
 
 @cache
-def service_model(service: Service) -> ServiceModel:
+def service_model(service: str) -> ServiceModel:
     """botocore's model of ``service`` (loaded once per process)."""
-    return botocore.session.get_session().get_service_model(service)
+    client_name = services.service(service).client_name
+    return botocore.session.get_session().get_service_model(client_name)
+
+
+def validation_code(service: str) -> str:
+    """The code ``service`` answers a parameter that fails validation with."""
+    return services.service(service).validation_error
 
 
 def unknown_operation() -> AwsError:
@@ -85,7 +83,7 @@ def parse_body(body: bytes) -> dict[str, Any]:
     raise serialization_error(_misplaced(value, "Structure"))
 
 
-def operation_of(target: str | None) -> tuple[Service, OperationModel]:
+def operation_of(target: str | None) -> tuple[str, OperationModel]:
     """The service and botocore operation model ``X-Amz-Target`` names.
 
     Raises :class:`AwsError` (``UnknownOperationException``) when it names none.
@@ -118,7 +116,7 @@ def check_params(call: ServiceCall) -> None:
         raise serialization_error(problem)
     missing = _missing_required(call.params, shape, "")
     if missing:
-        raise AwsError(VALIDATION_CODE[call.service], _validation_message(missing))
+        raise AwsError(validation_code(call.service), _validation_message(missing))
 
 
 def _validation_message(paths: list[str]) -> str:

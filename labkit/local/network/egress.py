@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
+from labkit import services
 from labkit.backend.record import DecisionRecord, NetworkRoute
 from labkit.local.gateway.decision_log import DecisionLog
 from labkit.local.gateway.pipeline import Gateway
 from labkit.local.gateway.request_input import service_of_target
 from labkit.local.wire.http import Drop, Incoming
 from labkit.local.wire.json11 import WireResponse, new_request_id
+from labkit.local.wire.sigv4 import credential_scope
 
 DROP_GRACE = 0.5
 """Seconds a dropped flow is held beyond ``network_timeout`` before the lab resets it."""
@@ -73,27 +75,19 @@ def client_timeouts(network_timeout: float) -> dict[str, float]:
     return {"connect_timeout": network_timeout, "read_timeout": network_timeout}
 
 
-def service_name(service: str, region: str) -> str:
-    """The regional DNS name of an AWS service."""
-    return f"{service}.{region}.amazonaws.com"
-
-
 def signing_service(incoming: Incoming) -> str | None:
     """The service a call is for: from ``X-Amz-Target``, else the SigV4 credential scope."""
     service = service_of_target(incoming.header("x-amz-target"))
     if service is not None:
         return service
-    auth = incoming.header("authorization") or ""
-    marker = auth.find("Credential=")
-    if marker < 0:
-        return None
-    scope = auth[marker + len("Credential=") :].split(",", 1)[0].split("/")
-    return scope[3] if len(scope) == 5 and scope[3] in ("logs", "events") else None
+    scope = credential_scope(incoming.header("authorization"))
+    spec = services.by_signing_name(scope.service) if scope else None
+    return spec.name if spec is not None and spec.plane == "data" else None
 
 
 def route_from_instance(state: RoutingState, service: str) -> NetworkRoute | Blocked:
     """Where a call from the instance to ``service`` goes, as its VPC's DNS and routes decide."""
-    name = service_name(service, state.region)
+    name = services.service(service).hostname(state.region)
     answers = state.resolve(name, "vpc")
     if not answers:
         return Blocked(name, None, f"{name} does not resolve in the VPC")
@@ -144,7 +138,7 @@ def route_from_instance(state: RoutingState, service: str) -> NetworkRoute | Blo
 
 def route_from_internet(state: RoutingState, service: str) -> NetworkRoute:
     """Calls from outside the VPC reach the service's public endpoint."""
-    name = service_name(service, state.region)
+    name = services.service(service).hostname(state.region)
     answers = state.resolve(name, "public") or []
     return NetworkRoute(
         False, INTERNET_CLIENT_IP, "internet", name=name, address=answers[0] if answers else ""

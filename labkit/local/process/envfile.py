@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from labkit import services
+from labkit.local.network.guard import proxy_env
 from labkit.local.process.labinfo import LabInfo
 
 # Variables that could route a call elsewhere or bring in real credentials: always unset.
@@ -60,8 +62,7 @@ def common_env(info: LabInfo, who: str) -> dict[str, str | None]:
             "AWS_CONFIG_FILE": info.config_file,
             "AWS_SHARED_CREDENTIALS_FILE": str(Path(info.home) / ".aws" / "credentials"),
             "AWS_ENDPOINT_URL": info.urls["control"],
-            "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS": data_url,
-            "AWS_ENDPOINT_URL_EVENTBRIDGE": data_url,
+            **{spec.endpoint_url_variable: data_url for spec in services.on_plane("data")},
             "HOME": info.home,
             "LABKIT_LAB_PID": str(info.pid),
             "LABKIT_LAB_SCENARIO": info.scenario,
@@ -70,8 +71,6 @@ def common_env(info: LabInfo, who: str) -> dict[str, str | None]:
     if info.urls.get("guard_proxy"):
         # Anything still aimed at a real host (an old CLI ignoring AWS_ENDPOINT_URL_*, a
         # hard-coded URL) goes to the lab's refusing proxy and fails fast with a message.
-        from labkit.local.network.guard import proxy_env
-
         env.update(proxy_env(info.urls["guard_proxy"]))
     return env
 
@@ -127,10 +126,11 @@ def config_text(info: LabInfo) -> str:
             f"{header}\nregion = {info.region}\noutput = json\ncli_pager =\n"
             f"endpoint_url = {info.urls['control']}\nservices = labkit-{profile}\n"
         )
-        sections.append(
-            f"[services labkit-{profile}]\ncloudwatch_logs =\n  endpoint_url = {data_url}\n"
-            f"eventbridge =\n  endpoint_url = {data_url}\n"
+        endpoints = "".join(
+            f"{spec.config_key} =\n  endpoint_url = {data_url}\n"
+            for spec in services.on_plane("data")
         )
+        sections.append(f"[services labkit-{profile}]\n{endpoints}")
     return "\n".join(sections)
 
 

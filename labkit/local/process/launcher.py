@@ -31,6 +31,7 @@ from botocore.credentials import (
 )
 from botocore.utils import InstanceMetadataFetcher
 
+from labkit import services
 from labkit.backend.record import DecisionRecord
 from labkit.local.network import guard
 from labkit.local.process import envfile
@@ -42,7 +43,6 @@ READY_TIMEOUT = 120.0
 # reads proxy variables once, and a lab's environment (its refusing guard proxy) may have been
 # in force at that moment.
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-_DATA_SERVICES = {"logs": "logs", "events": "events", "cloudwatch-logs": "logs"}
 
 
 class LabStartError(RuntimeError):
@@ -219,7 +219,8 @@ class LocalLab:
 
     def endpoint_url(self, service: str, who: Who = "instance") -> str:
         """Where ``who``'s calls to ``service`` go (Logs/EventBridge as its traffic would)."""
-        if service in _DATA_SERVICES:
+        spec = services.by_client_name(service)
+        if spec is not None and spec.plane == "data":
             return str(self.info.urls[envfile.DATA_URL_OF[who]])
         return str(self.info.urls["control"])
 

@@ -138,6 +138,37 @@ class AuthFailure:
 
 
 @dataclass(frozen=True)
+class CredentialScope:
+    """The parts of a SigV4 credential: ``AKID/20261207/ap-northeast-1/logs/aws4_request``."""
+
+    access_key_id: str
+    date: str
+    region: str
+    service: str
+    terminator: str
+
+
+def parse_credential(credential: str) -> CredentialScope | None:
+    """The five parts of a ``Credential=`` value, or None when it does not have five."""
+    pieces = credential.strip().rstrip("/").split("/")
+    return CredentialScope(*pieces) if len(pieces) == 5 else None
+
+
+def credential_scope(authorization: str | None) -> CredentialScope | None:
+    """The credential scope a SigV4 ``Authorization`` header names, without verifying anything.
+
+    For routing a request and choosing the error format to answer in; :func:`verify` decides
+    whether the scope is acceptable.
+    """
+    text = authorization or ""
+    marker = text.find("Credential=")
+    if marker < 0:
+        return None
+    value = text[marker + len("Credential=") :].replace(",", " ").split(" ", 1)[0]
+    return parse_credential(value)
+
+
+@dataclass(frozen=True)
 class _AuthHeader:
     credential: str
     signed_headers: tuple[str, ...]
@@ -253,14 +284,20 @@ def _check_host_signed(header: _AuthHeader) -> AuthFailure | None:
 def _check_scope(
     credential: str, stamp: str, region: str | None, service: str | None
 ) -> tuple[str, str, str] | AuthFailure:
-    pieces = credential.rstrip("/").split("/")
-    if len(pieces) != 5:
+    parsed = parse_credential(credential)
+    if parsed is None:
         return AuthFailure(
             "incomplete",
             "Credential must have exactly 5 slash-delimited elements, "
             f"e.g. keyid/date/region/service/term, got '{credential}'",
         )
-    key_id, date, scope_region, scope_service, terminator = pieces
+    key_id, date, scope_region, scope_service, terminator = (
+        parsed.access_key_id,
+        parsed.date,
+        parsed.region,
+        parsed.service,
+        parsed.terminator,
+    )
     complaints = []
     if region is not None and scope_region != region:
         complaints.append(f"Credential should be scoped to a valid region, not '{scope_region}'. ")

@@ -11,6 +11,8 @@ import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from labkit import services
+
 # aws-fidelity §1.12: the default *interface* endpoint policy exactly as DescribeVpcEndpoints
 # returns it (a Python-2 style pretty print: ", " before each newline, no Version).
 DEFAULT_INTERFACE_POLICY = (
@@ -41,16 +43,6 @@ VPCE_PUBLIC_ZONE = {
 }
 ZONE_ID_PENDING = "ZONEIDPENDING"
 
-# Interface endpoint services the lab knows without asking moto's slow service catalogue, with
-# the private DNS name each one serves ({region} is filled in).
-FAST_INTERFACE_SERVICES = {
-    "logs": "logs.{region}.amazonaws.com",
-    "events": "events.{region}.amazonaws.com",
-    "sts": "sts.{region}.amazonaws.com",
-    "ec2": "ec2.{region}.amazonaws.com",
-    "monitoring": "monitoring.{region}.amazonaws.com",
-    "ssm": "ssm.{region}.amazonaws.com",
-}
 # Gateway-only services (CreateVpcEndpoint defaults to Gateway, aws-fidelity §5.1).
 GATEWAY_SERVICES = {"s3", "dynamodb"}
 
@@ -81,8 +73,8 @@ def private_dns_name(service_name: str, region: str) -> str | None:
     short = service_short_name(service_name, region)
     if short is None:
         return None
-    template = FAST_INTERFACE_SERVICES.get(short)
-    return template.format(region=region) if template else f"{short}.{region}.amazonaws.com"
+    known = services.by_endpoint_service(service_name, region)
+    return known.hostname(region) if known else f"{short}.{region}.amazonaws.com"
 
 
 def random_dns_suffix(rng: random.Random | None = None) -> str:

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from labkit import services
 from labkit.local.world import moto_adapter
-from labkit.local.world.endpoint_model import FAST_INTERFACE_SERVICES
 from labkit.local.world.scenario import INSTANCE_SESSION_REFRESH_SECONDS, SeededLab
 from labkit.local.world.views import (
     Credential,
@@ -24,23 +24,16 @@ from labkit.local.world.views import (
 
 DnsView = Literal["vpc", "public"]
 
-# Public answers for AWS service names. Real public addresses are not used on purpose: these are
-# documentation ranges (RFC 5737), one stable address per service (docs/fidelity/local-control.md).
-_PUBLIC_SERVICE_ADDRESSES = {
-    "logs": "203.0.113.10",
-    "events": "203.0.113.11",
-    "sts": "203.0.113.12",
-    "ec2": "203.0.113.13",
-    "monitoring": "203.0.113.14",
-    "ssm": "203.0.113.15",
-    "iam": "203.0.113.16",
-}
-
 
 def public_address_for(service: str) -> str:
-    """The public (outside-the-VPC) address the lab's DNS gives ``service``."""
-    if service in _PUBLIC_SERVICE_ADDRESSES:
-        return _PUBLIC_SERVICE_ADDRESSES[service]
+    """The public (outside-the-VPC) address the lab's DNS gives ``service``.
+
+    Real public addresses are not used on purpose: these are documentation ranges (RFC 5737),
+    one stable address per service (docs/fidelity/local-control.md).
+    """
+    spec = services.find(service)
+    if spec is not None:
+        return spec.public_address
     return f"198.51.100.{sum(service.encode()) % 200 + 20}"
 
 
@@ -219,13 +212,10 @@ class LabState:
         return self._public_answer(name)
 
     def _public_answer(self, name: str) -> list[str] | None:
+        known = services.by_hostname(name, self.region)
+        if known is not None:
+            return [known.public_address]
         labels = name.split(".")
         if name.endswith(".amazonaws.com") and len(labels) == 4 and labels[1] == self.region:
-            return [public_address_for(labels[0])]
-        if name.endswith(".amazonaws.com") and len(labels) == 3 and labels[0] in ("iam", "sts"):
-            return [public_address_for(labels[0])]
+            return [public_address_for(labels[0])]  # any other service of the lab's Region
         return None
-
-    def known_service(self, service: str) -> bool:
-        """Whether the lab's DNS knows a public name for ``service``."""
-        return service in FAST_INTERFACE_SERVICES or service in _PUBLIC_SERVICE_ADDRESSES

@@ -9,8 +9,6 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from labkit.local.front.auth_errors import signing_service
-
 REGION = "ap-northeast-1"
 
 
@@ -92,12 +90,3 @@ def test_logs_calls_at_the_control_front_do_not_bypass_the_data_plane(core: Any)
         logs.describe_log_groups()
     # In-process core has no data plane: the front refuses rather than asking moto directly.
     assert code_and_status(excinfo)[0] == "ServiceUnavailableException"
-
-
-def test_signing_service_reads_the_credential_scope() -> None:
-    header = (
-        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261128/ap-northeast-1/ec2/aws4_request, "
-        "SignedHeaders=host;x-amz-date, Signature=abc"
-    )
-    assert signing_service(header) == ("ap-northeast-1", "ec2")
-    assert signing_service(None) == (None, None)

@@ -212,3 +212,17 @@ def test_changing_a_signed_header_breaks_the_signature(header: str) -> None:
 def test_repr_of_a_failure_holds_no_secret() -> None:
     result = check(signed(secret="not-the-secret"))
     assert SECRET not in repr(result) and TOKEN not in repr(result)
+
+
+def test_credential_scope_is_read_without_verifying() -> None:
+    from labkit.local.wire.sigv4 import credential_scope
+
+    header = (
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261128/ap-northeast-1/ec2/aws4_request, "
+        "SignedHeaders=host;x-amz-date, Signature=abc"
+    )
+    scope = credential_scope(header)
+    assert scope is not None and (scope.region, scope.service) == ("ap-northeast-1", "ec2")
+    assert scope.access_key_id == "AKIDEXAMPLE" and scope.terminator == "aws4_request"
+    assert credential_scope(None) is None
+    assert credential_scope("AWS4-HMAC-SHA256 Credential=AKID/20261128/logs") is None

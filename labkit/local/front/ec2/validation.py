@@ -11,12 +11,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from labkit import services
 from labkit.local.front.ec2.errors import Ec2Error, missing_parameter
 from labkit.local.front.ec2.policy_check import check_endpoint_policy
 from labkit.local.front.ec2.query import QueryParams
 from labkit.local.world import moto_adapter
 from labkit.local.world.endpoint_model import (
-    FAST_INTERFACE_SERVICES,
     GATEWAY_SERVICES,
     private_dns_name,
     service_short_name,
@@ -39,7 +39,7 @@ def _service_exists(scope: Scope, service_name: str) -> bool:
     short = service_short_name(service_name, scope.region)
     if short is None:
         return False
-    if short in GATEWAY_SERVICES or short in FAST_INTERFACE_SERVICES:
+    if short in GATEWAY_SERVICES or services.by_endpoint_service(service_name, scope.region):
         return True  # known without moto's slow endpoint-service catalogue
     return moto_adapter.endpoint_service_exists(scope.account_id, scope.region, service_name)
 

@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from labkit.local.gateway.hooks import Adjustment
 from labkit.local.wire.json11 import AwsError, dumps
 
 MAX_TOTAL_BYTES = 256 * 1024
@@ -88,3 +89,17 @@ def finish_put_events(body: bytes, prepared: PreparedEvents) -> bytes:
 def _answer(entries: list[dict[str, Any]]) -> bytes:
     failed = sum(1 for entry in entries if "ErrorCode" in entry)
     return dumps({"FailedEntryCount": failed, "Entries": entries})
+
+
+def adjust(operation: str, params: dict[str, Any], now_ms: int) -> Adjustment | None:
+    """EventBridge's rules for an allowed call (only PutEvents has any)."""
+    if operation != "PutEvents":
+        return None
+    prepared = prepare_put_events(params)
+    if prepared.local and prepared.forward_count == 0:
+        return Adjustment(answer=local_only_answer(prepared))
+    if all(result is None for result in prepared.local):
+        return None
+    return Adjustment(
+        params=prepared.params, finish=lambda answer: finish_put_events(answer, prepared)
+    )

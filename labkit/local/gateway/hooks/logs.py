@@ -22,6 +22,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from labkit.local.gateway.hooks import Adjustment
 from labkit.local.wire.json11 import AwsError, dumps
 
 MAX_EVENTS = 10_000
@@ -98,3 +99,15 @@ def finish_put_log_events(body: bytes, prepared: PreparedPut) -> bytes:
     if prepared.rejected:
         answer["rejectedLogEventsInfo"] = dict(prepared.rejected)
     return dumps(answer)
+
+
+def adjust(operation: str, params: dict[str, Any], now_ms: int) -> Adjustment | None:
+    """CloudWatch Logs' rules for an allowed call (only PutLogEvents has any)."""
+    if operation != "PutLogEvents":
+        return None
+    prepared = prepare_put_log_events(params, now_ms)
+    if not prepared.rejected:
+        return None
+    return Adjustment(
+        params=prepared.params, finish=lambda answer: finish_put_log_events(answer, prepared)
+    )

@@ -1,0 +1,241 @@
+"""The service registry: every AWS service the lab knows, and how each room reaches it.
+
+One :class:`ServiceSpec` per service says its names (IAM prefix, boto3 client, SigV4 signing
+name, botocore service ID, DNS host), its wire protocol, its interface-endpoint service names,
+and where the rest of labkit keeps what is particular to it: the catalog module that maps its
+operations to IAM, the gateway module with the rules moto lacks, the moto module holding its
+state. Rooms read this table instead of spelling service names out; the modules it names are
+loaded by the room that owns them (``labkit.catalog``, ``labkit.local.gateway``).
+
+Adding a service: docs/architecture.md ("Adding a service") lists the files it touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+WireProtocol = Literal["json", "query", "ec2", "smithy-rpc-v2-cbor"]
+"""As botocore names them. ``json``: AWS JSON 1.1 (``X-Amz-Target``); ``query``: form-encoded,
+XML answers (IAM, STS); ``ec2``: EC2's query dialect with its own XML error shape;
+``smithy-rpc-v2-cbor``: CBOR bodies on ``/service/<Service>/operation/<Operation>``."""
+
+Plane = Literal["data", "control", "names"]
+"""``data``: the instance reaches it by DNS, through the endpoint gateway (endpoint policies
+apply); ``control``: served by the control front; ``names``: the lab knows its DNS names and
+endpoint service (you can create an endpoint for it) but serves no API for it."""
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """One AWS service as labkit knows it."""
+
+    name: str  # labkit's name: the IAM action prefix and the endpoint service suffix
+    title: str  # as AWS's console names it
+    service_id: str  # botocore's serviceId: AWS_ENDPOINT_URL_<ID> and the config file key
+    client_name: str  # boto3.client(<client_name>)
+    signing_name: str  # the service in a SigV4 credential scope
+    protocol: WireProtocol
+    plane: Plane
+    host: str  # DNS name template; {region} is filled in
+    public_address: str  # what the lab's public DNS answers for ``host`` (RFC 5737 range)
+    aliases: tuple[str, ...] = ()  # other public DNS names of the service (global endpoints)
+    endpoint_services: tuple[str, ...] = ()  # com.amazonaws.<region>.<suffix> for each suffix
+    json_target_prefix: str | None = None  # X-Amz-Target prefix (json protocol)
+    validation_error: str = "ValidationException"  # the code of a missing required member
+    query_namespace: str | None = None  # XML namespace of query-protocol answers
+    catalog: str | None = None  # module mapping its operations to IAM (labkit.catalog)
+    gateway_hooks: str | None = None  # module with its rules moto lacks (labkit.local.gateway)
+    moto_backend: str | None = None  # moto's module for its state (moto.<name>.models)
+
+    def hostname(self, region: str) -> str:
+        """The service's DNS name in ``region`` (``logs.ap-northeast-1.amazonaws.com``)."""
+        return self.host.format(region=region)
+
+    def endpoint_service_name(self, region: str, suffix: str | None = None) -> str:
+        """``com.amazonaws.<region>.<suffix>`` (the first endpoint service by default)."""
+        chosen = suffix or (self.endpoint_services[0] if self.endpoint_services else self.name)
+        return f"com.amazonaws.{region}.{chosen}"
+
+    @property
+    def endpoint_url_variable(self) -> str:
+        """The service-specific endpoint variable (``AWS_ENDPOINT_URL_CLOUDWATCH_LOGS``)."""
+        return "AWS_ENDPOINT_URL_" + self.service_id.upper().replace(" ", "_")
+
+    @property
+    def config_key(self) -> str:
+        """The key of its ``services`` section in the AWS config file (``cloudwatch_logs``)."""
+        return self.service_id.lower().replace(" ", "_")
+
+
+SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec(
+        name="logs",
+        title="CloudWatch Logs",
+        service_id="CloudWatch Logs",
+        client_name="logs",
+        signing_name="logs",
+        protocol="json",
+        plane="data",
+        host="logs.{region}.amazonaws.com",
+        public_address="203.0.113.10",
+        endpoint_services=("logs",),
+        json_target_prefix="Logs_20140328",
+        validation_error="InvalidParameterException",
+        catalog="labkit.catalog.logs",
+        gateway_hooks="labkit.local.gateway.hooks.logs",
+        moto_backend="logs",
+    ),
+    ServiceSpec(
+        name="events",
+        title="EventBridge",
+        service_id="EventBridge",
+        client_name="events",
+        signing_name="events",
+        protocol="json",
+        plane="data",
+        host="events.{region}.amazonaws.com",
+        public_address="203.0.113.11",
+        endpoint_services=("events",),
+        json_target_prefix="AWSEvents",
+        catalog="labkit.catalog.events",
+        gateway_hooks="labkit.local.gateway.hooks.events",
+        moto_backend="events",
+    ),
+    ServiceSpec(
+        name="sts",
+        title="STS",
+        service_id="STS",
+        client_name="sts",
+        signing_name="sts",
+        protocol="query",
+        plane="control",
+        host="sts.{region}.amazonaws.com",
+        public_address="203.0.113.12",
+        aliases=("sts.amazonaws.com",),
+        endpoint_services=("sts",),
+        query_namespace="https://sts.amazonaws.com/doc/2011-06-15/",
+        moto_backend="sts",
+    ),
+    ServiceSpec(
+        name="ec2",
+        title="EC2",
+        service_id="EC2",
+        client_name="ec2",
+        signing_name="ec2",
+        protocol="ec2",
+        plane="control",
+        host="ec2.{region}.amazonaws.com",
+        public_address="203.0.113.13",
+        endpoint_services=("ec2",),
+        moto_backend="ec2",
+    ),
+    ServiceSpec(
+        name="iam",
+        title="IAM",
+        service_id="IAM",
+        client_name="iam",
+        signing_name="iam",
+        protocol="query",
+        plane="control",
+        host="iam.amazonaws.com",  # global: IAM calls are signed for us-east-1
+        public_address="203.0.113.16",
+        query_namespace="https://iam.amazonaws.com/doc/2010-05-08/",
+        moto_backend="iam",
+    ),
+    ServiceSpec(
+        name="monitoring",
+        title="CloudWatch",
+        service_id="CloudWatch",
+        client_name="cloudwatch",
+        signing_name="monitoring",
+        protocol="smithy-rpc-v2-cbor",
+        plane="names",
+        host="monitoring.{region}.amazonaws.com",
+        public_address="203.0.113.14",
+        endpoint_services=("monitoring",),
+    ),
+    ServiceSpec(
+        name="ssm",
+        title="Systems Manager",
+        service_id="SSM",
+        client_name="ssm",
+        signing_name="ssm",
+        protocol="json",
+        plane="names",
+        host="ssm.{region}.amazonaws.com",
+        public_address="203.0.113.15",
+        endpoint_services=("ssm",),
+        json_target_prefix="AmazonSSM",
+    ),
+)
+
+_BY_NAME = {spec.name: spec for spec in SERVICES}
+
+
+class UnknownService(KeyError):
+    """A service name the registry does not hold; the message lists the ones it does."""
+
+    def __init__(self, name: str) -> None:
+        known = ", ".join(spec.name for spec in SERVICES)
+        super().__init__(f"labkit knows no AWS service {name!r}; it knows: {known}")
+        self.name = name
+
+
+def service(name: str) -> ServiceSpec:
+    """The spec of ``name`` (labkit's name, e.g. ``logs``); :class:`UnknownService` otherwise."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise UnknownService(name) from None
+
+
+def find(name: str | None) -> ServiceSpec | None:
+    """The spec of ``name``, or None."""
+    return _BY_NAME.get(name or "")
+
+
+def on_plane(plane: Plane) -> tuple[ServiceSpec, ...]:
+    """Every service of one plane, in registry order."""
+    return tuple(spec for spec in SERVICES if spec.plane == plane)
+
+
+def data_plane_names() -> frozenset[str]:
+    """Names of the services the instance reaches through the endpoint gateway."""
+    return frozenset(spec.name for spec in on_plane("data"))
+
+
+def by_client_name(client_name: str) -> ServiceSpec | None:
+    """The service a boto3 client name (``logs``, ``cloudwatch``...) stands for."""
+    return next((s for s in SERVICES if client_name in (s.client_name, s.name)), None)
+
+
+def by_target_prefix(prefix: str) -> ServiceSpec | None:
+    """The JSON 1.1 service whose ``X-Amz-Target`` starts with ``prefix``."""
+    return next((s for s in SERVICES if s.json_target_prefix == prefix), None)
+
+
+def by_signing_name(signing_name: str) -> ServiceSpec | None:
+    """The service a SigV4 credential scope names."""
+    return next((s for s in SERVICES if s.signing_name == signing_name), None)
+
+
+def by_endpoint_service(service_name: str, region: str) -> ServiceSpec | None:
+    """The service an endpoint service name (``com.amazonaws.<region>.logs``) belongs to."""
+    prefix = f"com.amazonaws.{region}."
+    if not service_name.startswith(prefix):
+        return None
+    suffix = service_name[len(prefix) :]
+    return next((s for s in SERVICES if suffix in s.endpoint_services), None)
+
+
+def by_hostname(hostname: str, region: str) -> ServiceSpec | None:
+    """The service whose DNS name in ``region`` (or one of its aliases) is ``hostname``."""
+    wanted = hostname.lower().rstrip(".")
+    return next((s for s in SERVICES if wanted in (s.hostname(region), *s.aliases)), None)
+
+
+def with_catalog() -> Iterator[ServiceSpec]:
+    """The services whose operations the catalog maps to IAM."""
+    return (spec for spec in SERVICES if spec.catalog)
