@@ -55,9 +55,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Start the lab, write the env file, wait for a signal, stop, clean up."""
-    from labkit.local.world import moto_adapter
-
-    moto_adapter.prepare_environment()
+    # imported when the command runs: the lab's modules are heavy and `labkit --help` needs none
     from labkit.local.process.envfile import instance_env, render_shell, write_private
     from labkit.local.process.server import LabServer
 

@@ -24,7 +24,8 @@ from labkit.local.front.control import ControlFront
 from labkit.local.gateway.decide import Decider
 from labkit.local.process.dataplane import DataPlane, build_data_plane
 from labkit.local.process.launcher import LocalLab
-from labkit.local.world import moto_adapter
+from labkit.local.world.moto import fixups
+from labkit.local.world.moto import server as moto_server
 from labkit.local.world.scenario import SeededLab, Seeder, seed
 from labkit.local.world.state import LabState
 
@@ -35,17 +36,17 @@ OTHER_ACCOUNT = "444455556666"
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
     """One in-process moto server for every in-process world of this test process."""
-    moto_adapter.prepare_environment()
-    server = moto_adapter.MotoServer()
-    url = server.start()
+    moto_server.prepare_environment()
+    running = moto_server.MotoServer()
+    url = running.start()
     yield url
-    server.stop()
+    running.stop()
 
 
 def seed_world(moto_url: str, scenario: str = "walkthrough", pending_seconds: float = 0) -> World:
     """moto emptied, fix-ups on, ``scenario`` seeded, and ``LabState`` over it."""
-    moto_adapter.reset_moto(moto_url)
-    moto_adapter.install_fixups(pending_seconds=pending_seconds)
+    moto_server.reset_moto(moto_url)
+    fixups.install_fixups(pending_seconds=pending_seconds)
     seeder = Seeder(moto_url, REGION)
     seeded = seed(seeder, scenario)
     state = LabState(

@@ -25,9 +25,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from labkit.local.front.control import ControlFront
+from labkit.local.network.imds import MetadataService
 from labkit.local.process import envfile
+from labkit.local.process.control_api import ControlApi
 from labkit.local.process.labinfo import LabInfo
-from labkit.local.world import moto_adapter
+from labkit.local.world.moto import ec2_endpoints, fixups
+from labkit.local.world.moto import server as moto_server
+from labkit.local.world.scenario import Seeder, seed
+from labkit.local.world.state import LabState
 
 DATA_PLANE_FACTORY = "labkit.local.process.dataplane:build_data_plane"
 # Test-only override of the data plane ("module:attr" or "/path/file.py:attr").
@@ -92,18 +98,12 @@ class LabServer:
             phases[name] = round(now - mark, 4)
             mark = now
 
-        from labkit.local.front.control import ControlFront
-        from labkit.local.network.imds import MetadataService
-        from labkit.local.process.control_api import ControlApi
-        from labkit.local.world.scenario import Seeder, seed
-        from labkit.local.world.state import LabState
-
-        pending = float(os.environ.get(PENDING_ENV, moto_adapter.DEFAULT_PENDING_SECONDS))
+        pending = float(os.environ.get(PENDING_ENV, ec2_endpoints.DEFAULT_PENDING_SECONDS))
         lap("imports")
-        moto = moto_adapter.MotoServer()
+        moto = moto_server.MotoServer()
         moto_url = moto.start()
         self._stops.append(moto.stop)
-        moto_adapter.install_fixups(pending_seconds=pending)
+        fixups.install_fixups(pending_seconds=pending)
         lap("moto_server")
         seeder = Seeder(moto_url, "ap-northeast-1")
         seeded = seed(seeder, self.scenario)
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--network-timeout", type=float, default=2.0)
     args = parser.parse_args(argv)
 
-    moto_adapter.prepare_environment()
+    moto_server.prepare_environment()
     lab = LabServer(
         args.scenario, message_style=args.message_style, network_timeout=args.network_timeout
     )

@@ -1,1 +1,1 @@
-"""The lab's AWS world: moto (touched only through ``moto_adapter``), seeding, ``LabState``."""
+"""The lab's AWS world: moto (touched only through ``world.moto``), seeding, ``LabState``."""

@@ -16,7 +16,7 @@ import boto3
 from botocore.config import Config
 
 from labkit import data
-from labkit.local.world import moto_adapter
+from labkit.local.world.moto import ec2_network
 
 # Instance-role sessions last six hours, like EC2's own; the IMDS stand-in mints a new one
 # when less than INSTANCE_SESSION_REFRESH_SECONDS remain.
@@ -146,7 +146,7 @@ def _seed_network(seeder: Seeder, spec: Mapping[str, Any]) -> dict[str, Any]:
         subnets[subnet["name"]] = created["SubnetId"]
         subnet_azs[created["SubnetId"]] = subnet["availability_zone"]
     if vpc_spec.get("is_default"):
-        moto_adapter.mark_default_vpc(account, spec["region"], vpc_id, subnets.values())
+        ec2_network.mark_default_vpc(account, spec["region"], vpc_id, subnets.values())
     tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
     route_table_id = tables["RouteTables"][0]["RouteTableId"]
     igw_id = None
@@ -250,7 +250,7 @@ def _seed_instance(seeder: Seeder, spec: Mapping[str, Any], network: Mapping[str
         ],
     )
     instance_id = str(reservation["Instances"][0]["InstanceId"])
-    moto_adapter.ensure_usable_instance_address(account, spec["region"], instance_id)
+    ec2_network.ensure_usable_instance_address(account, spec["region"], instance_id)
     return instance_id
 
 

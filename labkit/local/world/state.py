@@ -1,6 +1,6 @@
 """``LabState``: what the gateway, DNS responder, egress router and IMDS ask about the world.
 
-Reads go in-process to moto through ``labkit.local.world.moto_adapter`` (no HTTP per request).
+Reads go in-process to moto through ``labkit.local.world.moto`` (no HTTP per request).
 The method list is the contract in docs/architecture.md.
 """
 
@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from labkit import services
-from labkit.local.world import moto_adapter
+from labkit.local.world.moto import ec2_endpoints, ec2_network, iam, resources
 from labkit.local.world.scenario import INSTANCE_SESSION_REFRESH_SECONDS, SeededLab
 from labkit.local.world.views import (
     Credential,
@@ -74,11 +74,11 @@ class LabState:
 
     def endpoints(self) -> list[EndpointView]:
         """Every VPC endpoint in the lab account and Region."""
-        return moto_adapter.endpoints(self.account_id, self.region)
+        return ec2_endpoints.endpoints(self.account_id, self.region)
 
     def endpoint(self, vpce_id: str) -> EndpointView | None:
         """One endpoint by id, or None."""
-        return moto_adapter.endpoint(self.account_id, self.region, vpce_id)
+        return ec2_endpoints.endpoint(self.account_id, self.region, vpce_id)
 
     def endpoint_for_ip(self, ip: str) -> EndpointView | None:
         """The endpoint whose network interface holds ``ip``."""
@@ -89,7 +89,7 @@ class LabState:
 
     def endpoint_policy(self, vpce_id: str) -> str:
         """The live policy text of an endpoint; KeyError if there is no such endpoint."""
-        text = moto_adapter.endpoint_policy(self.account_id, self.region, vpce_id)
+        text = ec2_endpoints.endpoint_policy(self.account_id, self.region, vpce_id)
         if text is None:
             raise KeyError(vpce_id)
         return text
@@ -98,28 +98,28 @@ class LabState:
 
     def credentials(self, access_key_id: str) -> Credential | None:
         """The identity behind an access key (any account of the lab); None if unknown."""
-        return moto_adapter.find_credential(access_key_id, self.seeded.org_ids())
+        return iam.find_credential(access_key_id, self.seeded.org_ids())
 
     def identity_policies(self, caller: Any) -> list[PolicySource]:
         """Inline, attached managed and group policies of the caller's user or role."""
-        return moto_adapter.identity_policies(_principal_arn_of(caller))
+        return iam.identity_policies(_principal_arn_of(caller))
 
     def session_policy(self, caller: Any) -> PolicySource | None:
         """The session policy of an assumed-role caller, where one was passed."""
         key = getattr(caller, "access_key_id", None)
-        return moto_adapter.session_policy(key) if key else None
+        return iam.session_policy(key) if key else None
 
     def permission_boundary(self, caller: Any) -> PolicySource | None:
         """The permissions boundary of the caller's user or role, where one is set."""
-        return moto_adapter.permission_boundary(_principal_arn_of(caller))
+        return iam.permission_boundary(_principal_arn_of(caller))
 
     def resource_policy(self, arn: str) -> str | None:
         """The resource-based policy IAM principals meet on ``arn`` (event-bus policies)."""
-        return moto_adapter.resource_policy(arn)
+        return resources.resource_policy(arn)
 
     def resource_tags(self, arn: str) -> dict[str, str]:
         """Tags of the resource ``arn`` names (log group or event bus)."""
-        return moto_adapter.resource_tags(arn)
+        return resources.resource_tags(arn)
 
     def org_id_of(self, account_id: str) -> str | None:
         """The organization an account belongs to, per the scenario."""
@@ -129,7 +129,7 @@ class LabState:
 
     def instance(self) -> InstanceView:
         """The lab's EC2 instance."""
-        return moto_adapter.instance(self.account_id, self.region, self.seeded.instance_id)
+        return ec2_network.instance(self.account_id, self.region, self.seeded.instance_id)
 
     def instance_credentials(self) -> Credential:
         """The instance-role session, minted again when less than 30 minutes remain."""
@@ -154,12 +154,12 @@ class LabState:
 
     def route_to_internet(self, subnet_id: str) -> Literal["igw", "nat"] | None:
         """How a subnet reaches the internet: ``igw``, ``nat`` or None."""
-        found = moto_adapter.route_to_internet(self.account_id, self.region, subnet_id)
+        found = ec2_network.route_to_internet(self.account_id, self.region, subnet_id)
         return found if found in ("igw", "nat") else None  # type: ignore[return-value]
 
     def sg_allows(self, group_ids: Sequence[str], src_ip: str, port: int) -> bool:
         """Whether any ingress rule of ``group_ids`` admits TCP ``port`` from ``src_ip``."""
-        rules = moto_adapter.security_group_ingress(self.account_id, self.region, group_ids)
+        rules = ec2_network.security_group_ingress(self.account_id, self.region, group_ids)
         source_groups: set[str] | None = None
         address = ipaddress.ip_address(src_ip)
         for rule in rules:
@@ -172,7 +172,7 @@ class LabState:
                 return True
             if rule.source_group_id is not None:
                 if source_groups is None:
-                    source_groups = moto_adapter.group_ids_of_address(
+                    source_groups = ec2_network.group_ids_of_address(
                         self.account_id, self.region, src_ip
                     )
                 if rule.source_group_id in source_groups:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
+
+from labkit.catalog import Caller
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,8 @@ class Credential:
         return self.expiration is not None and now >= self.expiration
 
     @property
-    def caller(self) -> Any:
-        """This identity as a ``labkit.catalog.Caller`` (imported on first use)."""
-        from labkit.catalog import Caller
-
+    def caller(self) -> Caller:
+        """This identity as the catalog sees a caller."""
         return Caller.from_arn(
             self.arn,
             org_id=self.org_id,

@@ -14,7 +14,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from labkit import data
-from labkit.local.front.ec2.policy_check import policy_engine_available
 from labkit.local.world.endpoint_model import DEFAULT_INTERFACE_POLICY
 
 REGION = "ap-northeast-1"
@@ -174,9 +173,6 @@ def test_syntax_error_at_create_creates_nothing(clean: Any) -> None:
     assert len(clean.ec2().describe_network_interfaces()["NetworkInterfaces"]) == len(enis_before)
 
 
-@pytest.mark.skipif(
-    not policy_engine_available(), reason="labkit.policy.parse_policy has not landed yet"
-)
 def test_policy_without_principal_is_refused_with_a_place(clean: Any) -> None:
     created = create(clean)
     vpce = created["VpcEndpointId"]
@@ -191,9 +187,6 @@ def test_policy_without_principal_is_refused_with_a_place(clean: Any) -> None:
     assert describe(clean, vpce)["PolicyDocument"] == DEFAULT_INTERFACE_POLICY
 
 
-@pytest.mark.skipif(
-    not policy_engine_available(), reason="labkit.policy.parse_policy has not landed yet"
-)
 def test_not_principal_with_allow_is_refused(clean: Any) -> None:
     created = create(clean)
     statement = {

@@ -1,7 +1,7 @@
 """moto underneath the adapter: the corrections are still needed, and still apply.
 
 If a moto upgrade fixes (or changes) one of these behaviours, a test here fails, pointing at
-the one correction in labkit/local/world/moto_adapter.py to revisit.
+the one correction in labkit/local/world/moto/ to revisit.
 """
 
 from __future__ import annotations
@@ -11,21 +11,21 @@ from typing import Any
 
 import pytest
 
-from labkit.local.world import moto_adapter
 from labkit.local.world.endpoint_model import DEFAULT_GATEWAY_POLICY, DEFAULT_INTERFACE_POLICY
+from labkit.local.world.moto import backends, ec2_endpoints, fixups, server
 
 REGION = "ap-northeast-1"
 
 
 def test_moto_is_the_pinned_version() -> None:
-    assert moto_adapter.moto_version() == moto_adapter.PINNED_MOTO_VERSION
+    assert server.moto_version() == server.PINNED_MOTO_VERSION
 
 
 @pytest.fixture()
 def raw_endpoint(core: Any) -> Any:
     """An interface endpoint made by moto's own (unpatched) create method."""
-    backend = moto_adapter.ec2_backend(core.seeded.account_id, REGION)
-    create = moto_adapter.ORIGINAL_METHODS["create_vpc_endpoint"]
+    backend = backends.ec2(core.seeded.account_id, REGION)
+    create = fixups.ORIGINAL_METHODS["create_vpc_endpoint"]
     endpoint = create(
         backend,
         vpc_id=core.seeded.vpc_id,
@@ -37,7 +37,7 @@ def raw_endpoint(core: Any) -> Any:
         private_dns_enabled=True,
     )
     yield endpoint
-    moto_adapter.delete_endpoints(core.seeded.account_id, REGION, [endpoint.id])
+    ec2_endpoints.delete_endpoints(core.seeded.account_id, REGION, [endpoint.id])
 
 
 def test_moto_still_creates_endpoints_available_at_once(raw_endpoint: Any) -> None:
@@ -50,7 +50,7 @@ def test_moto_still_gives_the_gateway_default_policy_to_interfaces(raw_endpoint:
 
 
 def test_moto_still_puts_endpoint_enis_outside_their_subnets(core: Any, raw_endpoint: Any) -> None:
-    backend = moto_adapter.ec2_backend(core.seeded.account_id, REGION)
+    backend = backends.ec2(core.seeded.account_id, REGION)
     enis = [backend.enis[e] for e in raw_endpoint.network_interface_ids]
     assert all(e.private_ip_address.startswith("10.") for e in enis)
     assert {e.interface_type for e in enis} == {"interface"}
@@ -75,8 +75,8 @@ def test_moto_still_ignores_reset_policy(core: Any) -> None:
 
 def test_moto_still_accepts_what_aws_refuses(core: Any) -> None:
     """No validation in moto: bogus service, bad policy JSON. The control front validates."""
-    backend = moto_adapter.ec2_backend(core.seeded.account_id, REGION)
-    create = moto_adapter.ORIGINAL_METHODS["create_vpc_endpoint"]
+    backend = backends.ec2(core.seeded.account_id, REGION)
+    create = fixups.ORIGINAL_METHODS["create_vpc_endpoint"]
     endpoint = create(
         backend,
         vpc_id=core.seeded.vpc_id,
@@ -89,11 +89,11 @@ def test_moto_still_accepts_what_aws_refuses(core: Any) -> None:
     try:
         assert endpoint.policy_document == "not json"
     finally:
-        moto_adapter.delete_endpoints(core.seeded.account_id, REGION, [endpoint.id])
+        ec2_endpoints.delete_endpoints(core.seeded.account_id, REGION, [endpoint.id])
 
 
 def test_moto_still_keeps_deleted_endpoints(core: Any, raw_endpoint: Any) -> None:
-    backend = moto_adapter.ec2_backend(core.seeded.account_id, REGION)
+    backend = backends.ec2(core.seeded.account_id, REGION)
     backend.delete_vpc_endpoints(vpce_ids=[raw_endpoint.id])
     assert backend.vpc_end_points[raw_endpoint.id].state == "deleted"
 
@@ -116,9 +116,9 @@ def test_patched_create_corrects_all_of_it(core: Any) -> None:
         assert created["State"] == "pending"
         assert created["PolicyDocument"] == DEFAULT_INTERFACE_POLICY
         assert len(created["DnsEntries"]) == 5
-        view = moto_adapter.endpoint(core.seeded.account_id, REGION, created["VpcEndpointId"])
+        view = ec2_endpoints.endpoint(core.seeded.account_id, REGION, created["VpcEndpointId"])
         assert view is not None
         assert all(ip.startswith("172.31.") for ip in view.ips)
         assert created["Groups"], "the VPC's default group is used when none is given"
     finally:
-        moto_adapter.delete_endpoints(core.seeded.account_id, REGION, [created["VpcEndpointId"]])
+        ec2_endpoints.delete_endpoints(core.seeded.account_id, REGION, [created["VpcEndpointId"]])

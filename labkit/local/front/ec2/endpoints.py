@@ -21,7 +21,7 @@ from labkit.local.front.ec2.validation import (
     validate_create,
     validate_modify,
 )
-from labkit.local.world import moto_adapter
+from labkit.local.world.moto import ec2_endpoints
 
 # Actions whose input the lab checks; everything else goes to moto as sent.
 MUTATING_ACTIONS = frozenset({"CreateVpcEndpoint", "ModifyVpcEndpoint", "DeleteVpcEndpoints"})
@@ -53,12 +53,12 @@ def _plan_modify(params: QueryParams, scope: Scope) -> Plan:
     result = Plan()
     if params.boolean("ResetPolicy"):
         result.after.append(
-            lambda: moto_adapter.reset_endpoint_policy(scope.account_id, scope.region, endpoint.id)
+            lambda: ec2_endpoints.reset_endpoint_policy(scope.account_id, scope.region, endpoint.id)
         )
     private_dns = params.boolean("PrivateDnsEnabled")
     if private_dns is not None and private_dns != endpoint.private_dns_enabled:
         result.after.append(
-            lambda: moto_adapter.set_endpoint_private_dns(
+            lambda: ec2_endpoints.set_endpoint_private_dns(
                 scope.account_id, scope.region, endpoint.id, private_dns
             )
         )
@@ -74,7 +74,7 @@ def _delete(params: QueryParams, scope: Scope, request_id: str) -> Plan:
     for vpce_id in ids:
         if not VPCE_ID.match(vpce_id):
             failures.append((vpce_id, malformed_id(vpce_id)))
-        elif moto_adapter.endpoint(scope.account_id, scope.region, vpce_id) is None:
+        elif ec2_endpoints.endpoint(scope.account_id, scope.region, vpce_id) is None:
             failures.append((vpce_id, not_found(vpce_id)))
         else:
             existing.append(vpce_id)
@@ -83,7 +83,7 @@ def _delete(params: QueryParams, scope: Scope, request_id: str) -> Plan:
             "DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412
         )
     if existing:
-        moto_adapter.delete_endpoints(scope.account_id, scope.region, existing)
+        ec2_endpoints.delete_endpoints(scope.account_id, scope.region, existing)
     return Plan(forward=False, body=delete_response(request_id, failures))
 
 

@@ -12,21 +12,13 @@ from typing import Any
 
 from labkit.local.front.ec2.errors import Ec2Error
 from labkit.local.world.endpoint_model import MAX_POLICY_CHARS
+from labkit.policy import PolicyValidationError, parse_policy
 
 NOT_VALID = "The Policy Document is not valid."
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
-
-
-def policy_engine_available() -> bool:
-    """Whether ``labkit.policy`` (the grammar check) is installed in this checkout."""
-    try:
-        from labkit.policy import parse_policy  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def check_endpoint_policy(text: str) -> None:
@@ -48,10 +40,6 @@ def check_endpoint_policy(text: str) -> None:
         raise Ec2Error(
             "InvalidPolicyDocument", f"{NOT_VALID} Syntax error at position (1,1)"
         ) from None
-    if not policy_engine_available():
-        return
-    from labkit.policy import PolicyValidationError, parse_policy
-
     try:
         parse_policy(text, kind="vpc-endpoint")
     except PolicyValidationError as err:
@@ -63,10 +51,10 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "." if text else ""
 
 
-def semantic_message(err: Any) -> str:
+def semantic_message(err: PolicyValidationError) -> str:
     """``The Policy Document is not valid. <Reason> at position (L,C) in <path>. <Hint>.``"""
-    place = f" at position ({err.line},{err.column})" if getattr(err, "line", None) else ""
-    where = f" in {err.path}" if getattr(err, "path", None) else ""
+    place = f" at position ({err.line},{err.column})" if err.line else ""
+    where = f" in {err.path}" if err.path else ""
     reason = _sentence(f"{err.reason}{place}{where}")
-    hint = _sentence(getattr(err, "hint", "") or "")
+    hint = _sentence(err.hint or "")
     return f"{NOT_VALID} {reason}" + (f" {hint}" if hint else "")

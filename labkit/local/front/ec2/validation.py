@@ -15,12 +15,12 @@ from labkit import services
 from labkit.local.front.ec2.errors import Ec2Error, missing_parameter
 from labkit.local.front.ec2.policy_check import check_endpoint_policy
 from labkit.local.front.ec2.query import QueryParams
-from labkit.local.world import moto_adapter
 from labkit.local.world.endpoint_model import (
     GATEWAY_SERVICES,
     private_dns_name,
     service_short_name,
 )
+from labkit.local.world.moto import ec2_endpoints, ec2_network
 from labkit.local.world.views import EndpointView, SubnetFacts
 
 VPCE_ID = re.compile(r"^vpce-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
@@ -41,7 +41,7 @@ def _service_exists(scope: Scope, service_name: str) -> bool:
         return False
     if short in GATEWAY_SERVICES or services.by_endpoint_service(service_name, scope.region):
         return True  # known without moto's slow endpoint-service catalogue
-    return moto_adapter.endpoint_service_exists(scope.account_id, scope.region, service_name)
+    return ec2_endpoints.endpoint_service_exists(scope.account_id, scope.region, service_name)
 
 
 def _service_type(scope: Scope, service_name: str) -> str:
@@ -52,7 +52,7 @@ def _service_type(scope: Scope, service_name: str) -> str:
 def _subnets(scope: Scope, vpc_id: str, subnet_ids: Sequence[str]) -> list[SubnetFacts]:
     found: list[SubnetFacts] = []
     for subnet_id in subnet_ids:
-        facts = moto_adapter.subnet_facts(scope.account_id, scope.region, subnet_id)
+        facts = ec2_network.subnet_facts(scope.account_id, scope.region, subnet_id)
         if facts is None:
             raise Ec2Error(
                 "InvalidSubnetID.NotFound", f"The subnet ID '{subnet_id}' does not exist"
@@ -82,7 +82,7 @@ def _one_subnet_per_zone(subnets: Sequence[SubnetFacts]) -> None:
 
 def _security_groups(scope: Scope, vpc_id: str, group_ids: Sequence[str]) -> None:
     for group_id in group_ids:
-        group_vpc = moto_adapter.security_group_vpc(scope.account_id, scope.region, group_id)
+        group_vpc = ec2_network.security_group_vpc(scope.account_id, scope.region, group_id)
         if group_vpc is None:
             raise Ec2Error(
                 "InvalidGroup.NotFound", f"The security group '{group_id}' does not exist"
@@ -98,7 +98,7 @@ def _security_groups(scope: Scope, vpc_id: str, group_ids: Sequence[str]) -> Non
 def _private_dns_allowed(
     scope: Scope, vpc_id: str, service_name: str, *, ignore: str | None = None
 ) -> None:
-    vpc = moto_adapter.vpc_facts(scope.account_id, scope.region, vpc_id)
+    vpc = ec2_network.vpc_facts(scope.account_id, scope.region, vpc_id)
     if vpc is None or not (vpc.dns_support and vpc.dns_hostnames):
         raise Ec2Error(
             "InvalidParameter",
@@ -106,7 +106,7 @@ def _private_dns_allowed(
             f"attributes set to true for {vpc_id}",
         )
     domain = private_dns_name(service_name, scope.region)
-    for other in moto_adapter.endpoints(scope.account_id, scope.region):
+    for other in ec2_endpoints.endpoints(scope.account_id, scope.region):
         if other.id == ignore or other.vpc_id != vpc_id or not other.private_dns_enabled:
             continue
         if other.service_name == service_name:
@@ -139,7 +139,7 @@ def validate_create(scope: Scope, params: QueryParams) -> None:
             f"Value ({endpoint_type}) for parameter VpcEndpointType is invalid. "
             f"Expected one of: {', '.join(ENDPOINT_TYPES)}.",
         )
-    if moto_adapter.vpc_facts(scope.account_id, scope.region, vpc_id) is None:
+    if ec2_network.vpc_facts(scope.account_id, scope.region, vpc_id) is None:
         raise Ec2Error("InvalidVpcID.NotFound", f"The vpc ID '{vpc_id}' does not exist")
     if not _service_exists(scope, service_name):
         raise Ec2Error(
@@ -170,7 +170,7 @@ def existing_endpoint(scope: Scope, vpce_id: str | None) -> EndpointView:
         raise missing_parameter("VpcEndpointId")
     if not VPCE_ID.match(vpce_id):
         raise malformed_id(vpce_id)
-    found = moto_adapter.endpoint(scope.account_id, scope.region, vpce_id)
+    found = ec2_endpoints.endpoint(scope.account_id, scope.region, vpce_id)
     if found is None:
         raise not_found(vpce_id)
     return found
