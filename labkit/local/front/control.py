@@ -10,9 +10,9 @@ that no call escapes policy evaluation.
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,15 +24,10 @@ from labkit.local.front.ec2.query import QueryParams
 from labkit.local.front.ec2.validation import Scope
 from labkit.local.wire import sigv4
 from labkit.local.wire.forward import Forwarder, Upstream
+from labkit.local.wire.http import Incoming, LoopbackServer, WireResponse
 from labkit.local.world.state import LabState
 
 MAX_BODY = 10 * 1024 * 1024
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-    allow_reuse_address = False
 
 
 class ControlFront:
@@ -43,8 +38,7 @@ class ControlFront:
         self.moto = Forwarder(moto_url)
         self.public: Forwarder | None = None
         self._mutate_lock = threading.Lock()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LoopbackServer | None = None
         self.url = ""
 
     def route_data_plane_to(self, public_url: str) -> None:
@@ -53,32 +47,29 @@ class ControlFront:
 
     def start(self) -> str:
         """Listen on 127.0.0.1 (OS-chosen port); returns the base URL."""
-        front = self
-
-        class Handler(_Handler):
-            owner = front
-
-        self._server = _Server(("127.0.0.1", 0), Handler)
-        host, port = self._server.server_address[:2]
-        self.url = f"http://{host}:{port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.1},
-            name="labkit-control-front",
-            daemon=True,
+        self._server = LoopbackServer(
+            self.serve, "control-front", server_header="labkit-control", max_body=MAX_BODY
         )
-        self._thread.start()
+        self.url = self._server.start()
         return self.url
 
     def stop(self) -> None:
-        """Stop listening and free the port."""
+        """Stop listening and free the port (safe to call twice)."""
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+
+    def serve(self, incoming: Incoming) -> WireResponse:
+        """The listener's handler: one request in, one answer out."""
+        try:
+            answer = self.handle(
+                incoming.method, incoming.path, list(incoming.headers), incoming.body
+            )
+        except OSError:
+            answer = _json_error(
+                502, "ServiceUnavailable", "The lab's AWS state server did not answer.", "-"
+            )
+        return answer.as_response()
 
     # ------------------------------------------------------------------ per request
 
@@ -157,8 +148,6 @@ def _xml(status: int, payload: bytes, request_id: str) -> Upstream:
 
 
 def _json_error(status: int, code: str, message: str, request_id: str) -> Upstream:
-    import json
-
     payload = json.dumps({"__type": code, "message": message}).encode()
     headers = [
         ("Content-Type", "application/x-amz-json-1.1"),
@@ -166,36 +155,3 @@ def _json_error(status: int, code: str, message: str, request_id: str) -> Upstre
         ("x-amzn-ErrorType", code),
     ]
     return Upstream(status, "", headers, payload)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    owner: ControlFront
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-    server_version = "labkit-control"
-    sys_version = ""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: requests may carry identities; nothing is logged."""
-
-    def _answer(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self.send_error(413, "Request body too large")
-            return
-        body = self.rfile.read(length) if length else b""
-        try:
-            answer = self.owner.handle(self.command, self.path, list(self.headers.items()), body)
-        except OSError:
-            answer = _json_error(
-                502, "ServiceUnavailable", "The lab's AWS state server did not answer.", "-"
-            )
-        self.send_response(answer.status, answer.reason or None)
-        for name, value in answer.headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(answer.body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(answer.body)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _answer

@@ -31,8 +31,8 @@ from labkit.local.gateway.decision_log import DecisionLog
 from labkit.local.gateway.hooks import adjuster
 from labkit.local.gateway.request_input import ServiceCall, check_params, read_call
 from labkit.local.wire.forward import Forwarder
-from labkit.local.wire.http import Incoming
-from labkit.local.wire.json11 import JSON_11, AwsError, WireResponse, dumps, new_request_id
+from labkit.local.wire.http import Incoming, WireResponse
+from labkit.local.wire.json11 import JSON_11, AwsError, dumps, new_request_id
 from labkit.local.wire.sigv4 import AuthFailure, SignedRequest, verify
 from labkit.local.wire.wsgi_forward import WsgiForwarder
 

@@ -30,8 +30,8 @@ from labkit.backend.record import DecisionRecord, NetworkRoute
 from labkit.local.gateway.decision_log import DecisionLog
 from labkit.local.gateway.pipeline import Gateway
 from labkit.local.gateway.request_input import service_of_target
-from labkit.local.wire.http import Drop, Incoming
-from labkit.local.wire.json11 import WireResponse, new_request_id
+from labkit.local.wire.http import Drop, Incoming, WireResponse
+from labkit.local.wire.json11 import new_request_id
 from labkit.local.wire.sigv4 import credential_scope
 
 DROP_GRACE = 0.5

@@ -15,13 +15,12 @@ Two layers:
 from __future__ import annotations
 
 import ipaddress
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 from botocore.exceptions import BotoCoreError
 
+from labkit.local.wire.http import Incoming, LoopbackServer, WireResponse, plain
 from labkit.local.wire.json11 import dumps
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
@@ -92,65 +91,37 @@ def proxy_env(proxy_url: str) -> dict[str, str]:
     }
 
 
-class _RefusingHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent."""
-
-    def do_CONNECT(self) -> None:
+def refuse(incoming: Incoming) -> WireResponse:
+    """Every request the proxy gets: 403, naming the host it would have reached."""
+    if incoming.method == "CONNECT":
         reason = (
-            f"labkit local lab refuses to reach {self.path}: a local lab never reaches real AWS"
+            f"labkit local lab refuses to reach {incoming.path}: a local lab never reaches real AWS"
         )
-        self._answer(403, reason, b"")
-
-    def _plain(self) -> None:
-        host = urlsplit(self.path).hostname or self.headers.get("Host", "?")
-        message = f"labkit local lab refused to reach {host}: a local lab never reaches real AWS"
-        body = dumps({"__type": "RealAWSRefused", "message": message})
-        self._answer(403, "Forbidden", body, "application/x-amz-json-1.1")
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _plain
-
-    def _answer(self, status: int, reason: str, body: bytes, kind: str = "text/plain") -> None:
-        self.send_response_only(status, reason)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Connection", "close")
-        self.end_headers()
-        if body and self.command != "HEAD":
-            self.wfile.write(body)
-        self.close_connection = True
+        headers = (("Content-Type", "text/plain"), ("Content-Length", "0"))
+        return WireResponse(403, (*headers, ("Connection", "close")), close=True, reason=reason)
+    host = urlsplit(incoming.path).hostname or incoming.header("Host") or "?"
+    message = f"labkit local lab refused to reach {host}: a local lab never reaches real AWS"
+    answer = plain(
+        403, dumps({"__type": "RealAWSRefused", "message": message}), "application/x-amz-json-1.1"
+    )
+    return WireResponse(403, (*answer.headers, ("Connection", "close")), answer.body, close=True)
 
 
 class RefusingProxy:
     """A loopback proxy that refuses everything (for ``HTTPS_PROXY``)."""
 
     def __init__(self) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _RefusingHandler)
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self._server = LoopbackServer(refuse, "guard-proxy")
 
     @property
     def url(self) -> str:
         """``http://127.0.0.1:<port>``."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._server.url
 
     def start(self) -> str:
         """Serve in a daemon thread; returns the URL."""
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="labkit-guard-proxy",
-            daemon=True,
-        )
-        self._thread.start()
-        return self.url
+        return self._server.start()
 
     def stop(self) -> None:
         """Stop and free the port."""
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-        self._server.server_close()
+        self._server.stop()

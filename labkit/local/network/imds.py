@@ -15,9 +15,8 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
+from labkit.local.wire.http import Incoming, LoopbackServer, WireResponse, plain
 from labkit.local.world.state import LabState
 
 TOKEN_HEADER = "X-aws-ec2-metadata-token"
@@ -158,99 +157,48 @@ def _hostname(ip: str, region: str) -> str:
     return f"{host}.ec2.internal" if region == "us-east-1" else f"{host}.{region}.compute.internal"
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 64
-
-
 class MetadataService:
-    """The IMDS stand-in's HTTP listener."""
+    """The IMDS stand-in's HTTP listener (IMDSv2: a token for every GET)."""
 
     def __init__(self, state: LabState) -> None:
         self.tree = MetadataTree(state)
         self.tokens = TokenBook()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LoopbackServer | None = None
         self.url = ""
 
     def start(self) -> str:
         """Listen on 127.0.0.1 (OS-chosen port); returns ``http://127.0.0.1:<port>/``."""
-        service = self
-
-        class Handler(_Handler):
-            owner = service
-
-        self._server = _Server(("127.0.0.1", 0), Handler)
-        host, port = self._server.server_address[:2]
-        self.url = f"http://{host}:{port}/"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.1},
-            name="labkit-imds",
-            daemon=True,
-        )
-        self._thread.start()
+        self._server = LoopbackServer(self.serve, "imds", server_header="EC2ws")
+        self.url = self._server.start() + "/"
         return self.url
 
     def stop(self) -> None:
-        """Stop listening and free the port."""
+        """Stop listening and free the port (safe to call twice)."""
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
 
+    def serve(self, incoming: Incoming) -> WireResponse:
+        """PUT a token, GET with one; anything else is not found."""
+        if incoming.method == "PUT":
+            return self._token(incoming)
+        if incoming.method != "GET":
+            return plain(404, "Not Found")
+        if not self.tokens.valid(incoming.header(TOKEN_HEADER)):
+            return plain(401, "Unauthorized")
+        if not incoming.route.startswith("/latest/"):
+            return plain(404, "Not Found")
+        status, kind, body = self.tree.answer(incoming.route)
+        return plain(status, body, kind)
 
-class _Handler(BaseHTTPRequestHandler):
-    owner: MetadataService
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-    server_version = "EC2ws"
-    sys_version = ""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: the answers include credentials."""
-
-    def _send(self, status: int, body: str, kind: str = "text/plain", **extra: str) -> None:
-        payload = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in extra.items():
-            self.send_header(name.replace("_", "-"), value)
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def _drain(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-
-    def do_PUT(self) -> None:
-        self._drain()
-        if self.path.split("?")[0] != "/latest/api/token":
-            self._send(404, "Not Found")
-            return
-        if self.headers.get("X-Forwarded-For"):
-            self._send(403, "Forbidden")
-            return
-        raw = self.headers.get(TTL_HEADER, "")
+    def _token(self, incoming: Incoming) -> WireResponse:
+        if incoming.route != "/latest/api/token":
+            return plain(404, "Not Found")
+        if incoming.header("X-Forwarded-For"):
+            return plain(403, "Forbidden")
+        raw = incoming.header(TTL_HEADER) or ""
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_TTL:
-            self._send(400, "Bad Request")
-            return
-        token = self.owner.tokens.issue(int(raw))
-        self._send(200, token, **{"X_aws_ec2_metadata_token_ttl_seconds": raw})
-
-    def do_GET(self) -> None:
-        self._drain()
-        if not self.owner.tokens.valid(self.headers.get(TOKEN_HEADER)):
-            self._send(401, "Unauthorized")
-            return
-        path = self.path.split("?")[0]
-        if not path.startswith("/latest/"):
-            self._send(404, "Not Found")
-            return
-        status, kind, body = self.owner.tree.answer(path)
-        self._send(status, body, kind)
+            return plain(400, "Bad Request")
+        token = self.tokens.issue(int(raw))
+        answer = plain(200, token)
+        return WireResponse(answer.status, (*answer.headers, (TTL_HEADER, raw)), answer.body)

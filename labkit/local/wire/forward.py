@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from labkit.local.wire.http import WireResponse
+
 # Headers that describe one hop, never forwarded (RFC 9110 §7.6.1), plus moto's account override,
 # which would let a caller act in an account its keys do not belong to.
 HOP_BY_HOP = frozenset(
@@ -50,6 +52,16 @@ class Upstream:
     reason: str
     headers: list[tuple[str, str]]
     body: bytes
+
+    def as_response(self) -> WireResponse:
+        """This answer, ready for a listener to write (its own length, hop headers dropped)."""
+        kept = tuple((k, v) for k, v in self.headers if forwardable(k))
+        return WireResponse(
+            self.status,
+            (*kept, ("Content-Length", str(len(self.body)))),
+            self.body,
+            reason=self.reason or None,
+        )
 
 
 class _NoDelayConnection(http.client.HTTPConnection):

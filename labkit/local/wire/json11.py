@@ -17,6 +17,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from labkit.local.wire.http import WireResponse
+
 JSON_11 = "application/x-amz-json-1.1"
 CORAL = "com.amazon.coral.service#"
 """Namespace AWS's request framework puts before its own error codes."""
@@ -25,21 +27,6 @@ CORAL = "com.amazon.coral.service#"
 def new_request_id() -> str:
     """A fresh request id in the form CloudWatch Logs and EventBridge use (a UUID4)."""
     return str(uuid.uuid4())
-
-
-@dataclass(frozen=True)
-class WireResponse:
-    """An HTTP response ready to write: status, headers in order, body bytes."""
-
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes = b""
-    close: bool = False  # close the connection after writing
-
-    def header(self, name: str) -> str | None:
-        """The first header called ``name`` (case-insensitive), if any."""
-        wanted = name.lower()
-        return next((v for k, v in self.headers if k.lower() == wanted), None)
 
 
 def dumps(payload: Any) -> bytes:
@@ -95,22 +82,3 @@ class AwsError(Exception):
     def response(self, request_id: str) -> WireResponse:
         """This error as an HTTP response."""
         return json_response(self.body(), request_id, self.status)
-
-
-def payload_too_large() -> WireResponse:
-    """What AWS's front door answers to an oversized request: 413, no body, connection closed.
-
-    Shape as captured for EventBridge PutEvents in boto/boto3#3411 (empty body,
-    ``connection: close``; no request id).
-    """
-    return WireResponse(413, (("Content-Length", "0"), ("Connection", "close")), b"", close=True)
-
-
-def status_reason(status: int) -> str:
-    """The reason phrase for a status line."""
-    from http import HTTPStatus
-
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import uuid
 
-from labkit.local.wire.json11 import AwsError, json_response, new_request_id, payload_too_large
+from labkit.local.wire.http import payload_too_large
+from labkit.local.wire.json11 import AwsError, json_response, new_request_id
 
 
 def test_an_error_body_is_compact_json_with_type_and_message() -> None:
