@@ -1,6 +1,7 @@
 """labkit: a hands-on lab on VPC interface endpoint policies for CloudWatch Logs and EventBridge.
 
-``labkit.start()`` starts a lab (see :mod:`labkit.lab`); ``labkit.cleanup(run_id)`` deletes what a
+``labkit.start()`` starts a lab with its notebook displays (see :mod:`labkit.lab` and
+:mod:`labkit.ui.notebook_lab`); ``labkit.cleanup(run_id)`` deletes what a
 real-AWS run created; ``labkit.setup_check()`` checks this machine. They are imported on first use,
 so ``import labkit`` stays cheap.
 """
@@ -12,9 +13,9 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "start": ("labkit.lab", "start"),
+    "start": ("labkit.ui.notebook_lab", "start"),
     "stop": ("labkit.lab", "stop"),
-    "Lab": ("labkit.lab", "Lab"),
+    "Lab": ("labkit.ui.notebook_lab", "NotebookLab"),
     "LabError": ("labkit.lab", "LabError"),
     "PolicyRejected": ("labkit.lab", "PolicyRejected"),
     "cleanup": ("labkit.aws.cleanup_api", "cleanup"),

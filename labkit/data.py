@@ -41,11 +41,6 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(substitute, text)
 
 
-def placeholders(text: str) -> set[str]:
-    """The placeholder names used in ``text``."""
-    return {m.group(1) for m in _PLACEHOLDER.finditer(text)}
-
-
 def _read(folder: str, name: str) -> str:
     path = data_root().joinpath(folder, f"{name}.json")
     if not path.is_file():

@@ -40,6 +40,6 @@ def _stop_the_current_lab_after_each_module() -> Iterator[None]:
     yield
     import sys
 
-    start = sys.modules.get("labkit.lab.start")
+    start = sys.modules.get("labkit.lab.launch")
     if start is not None and start.current() is not None:
         start.stop()

@@ -26,7 +26,7 @@ Public API: :func:`check`, :func:`show` (alias :func:`exercise`), :func:`ids`,
 
 from __future__ import annotations
 
-from labkit.exercises.registry import Exercise, exercise, ids, show, solution
+from labkit.exercises.definitions import Exercise, exercise, ids, show, solution
 from labkit.exercises.result import CheckResult
 from labkit.exercises.run import check
 

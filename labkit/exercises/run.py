@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -10,18 +9,23 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from labkit import data
+from labkit.backend.calls import Call
 from labkit.backend.errors import LabError
-from labkit.exercises.registry import Exercise, exercise
+from labkit.catalog import authorize_call
+from labkit.exercises.definitions import Exercise, exercise
 from labkit.exercises.result import CheckResult
+from labkit.lab import calls
+from labkit.lab import endpoints as ep
 from labkit.lab.explain import explain_row
 from labkit.lab.explanation import faults
+from labkit.lab.iam import role_policies
+from labkit.lab.launch import current
 from labkit.lab.live_policies import evaluate_live
 from labkit.policy import check_policy
 from labkit.policy.kinds import KIND_LABELS
 
 if TYPE_CHECKING:
     from labkit.lab.facade import Lab
-    from labkit.probe import Call
 
 
 def check(exercise_id: str, answer: Any, lab: Lab | None = None) -> CheckResult:
@@ -69,8 +73,6 @@ def _is_placeholder(answer: Any) -> bool:
 
 def _running_lab(spec: Exercise, lab: Lab | None) -> Lab:
     if lab is None:
-        from labkit.lab.start import current
-
         lab = current()
     if lab is None or getattr(lab, "_stopped", False):
         raise LabError(
@@ -88,8 +90,6 @@ def _running_lab(spec: Exercise, lab: Lab | None) -> Lab:
 
 # -- state: apply, then restore ----------------------------------------------------------------
 def _endpoint(lab: Lab, service: str) -> dict[str, Any] | None:
-    from labkit.lab import endpoints as ep
-
     ec2 = lab.backend.client("ec2", "admin")
     return ep.find(ec2, lab.backend.network().vpc_id, ep.endpoint_service_name(service, lab.region))
 
@@ -127,8 +127,6 @@ def _role(lab: Lab) -> str:
 def _put_role_policy(lab: Lab, name: str, text: str) -> tuple[str, str, str | None]:
     iam = lab.backend.client("iam", "admin")
     role = _role(lab)
-    from labkit.lab.iam import role_policies
-
     before = role_policies(iam, role).get(name)
     iam.put_role_policy(RoleName=role, PolicyName=name, PolicyDocument=text)
     return role, name, before
@@ -148,9 +146,6 @@ def _fill(lab: Lab, value: str) -> str:
 
 
 def _call(lab: Lab, probe: Mapping[str, str]) -> Call:
-    from labkit.lab import calls
-    from labkit.probe import Call
-
     who = probe.get("who", "instance")
     kind = probe["call"]
     if kind == "put-log-events":
@@ -200,8 +195,6 @@ def _compare(lab: Lab, spec: Exercise, frame: pd.DataFrame) -> tuple[list[list[A
 
 
 def _what_ifs(lab: Lab, spec: Exercise, text: str) -> tuple[list[list[Any]], list[str]]:
-    from labkit.catalog import authorize_call
-
     rows: list[list[Any]] = []
     hints: list[str] = []
     for item in spec.what_if:
@@ -243,8 +236,3 @@ def _hint(probe: Mapping[str, str], got: str, explanation: Any) -> str:
             "its Action, Resource or Condition"
         )
     return f"{label}: expected a denial by the {label_kind}, got {got}: {explanation.summary}"
-
-
-def solution_json(spec: Exercise, lab: Lab) -> str:
-    """The reference answer as JSON text (for tests and for "show me")."""
-    return json.dumps(spec.solution(lab), indent=2)

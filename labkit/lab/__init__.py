@@ -10,6 +10,6 @@ from __future__ import annotations
 
 from labkit.backend.errors import ConfirmationRequired, LabError, PolicyRejected
 from labkit.lab.facade import Lab
-from labkit.lab.start import current, start, stop
+from labkit.lab.launch import current, start, stop
 
 __all__ = ["ConfirmationRequired", "Lab", "LabError", "PolicyRejected", "current", "start", "stop"]

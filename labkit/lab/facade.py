@@ -8,12 +8,13 @@ decision comes from, who "the instance" is) lives in the backend.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from labkit import data
+from labkit.aws.cleanup import cleanup
 from labkit.backend.contract import Backend
 from labkit.backend.errors import LabError, PolicyRejected
 from labkit.backend.pricing import EndpointCost, endpoint_cost
@@ -22,13 +23,20 @@ from labkit.lab import endpoints as ep
 from labkit.lab import kernel_env
 from labkit.lab.calls import CallContext, calls_named
 from labkit.lab.dns import DigResult, dig
+from labkit.lab.explain import explain_message, explain_row, messages_for_row
+from labkit.lab.iam import role_policies
 from labkit.lab.policies import placeholder_values, policy_source
+from labkit.policy import check_policy
 from labkit.probe import Call, run_calls
 from labkit.redact import Redactor
 
 
 class Lab:
-    """A running lab. Create it with :func:`labkit.start`."""
+    """A running lab. Create it with :func:`labkit.start`.
+
+    This is the lab without its widgets; :class:`labkit.ui.notebook_lab.NotebookLab` (what
+    ``labkit.start()`` returns) adds ``results``, ``diagram``, ``editor`` and ``playground``.
+    """
 
     def __init__(
         self,
@@ -214,8 +222,6 @@ class Lab:
         return policy_source(policy, self.policy_values())
 
     def _checked_policy_text(self, policy: str | Mapping[str, Any]) -> str:
-        from labkit.policy import check_policy
-
         text = self.policy_text(policy)
         errors = [f for f in check_policy(text, kind="vpc-endpoint") if f.severity == "error"]
         if errors:
@@ -252,8 +258,6 @@ class Lab:
 
     def identity_policies(self, role: str | None = None) -> dict[str, str]:
         """The instance role's inline and attached policies, read through IAM as the admin."""
-        from labkit.lab.iam import role_policies
-
         role_name = role or self.backend.info.identities["instance"].arn.split("/")[1]
         return self.show(role_policies(self.backend.client("iam", "admin"), role_name))
 
@@ -308,14 +312,10 @@ class Lab:
 
     def explain(self, frame: pd.DataFrame, row: int = 0) -> Any:
         """Why row ``row`` of a probe result was decided as it was (policy engine explanation)."""
-        from labkit.lab.explain import explain_row
-
         return self.show(explain_row(self, self.raw(frame), row))
 
     def messages(self, frame: pd.DataFrame, row: int = 0) -> dict[str, str | None]:
         """The AccessDenied text of a row in each message style (today, 2019, 2026)."""
-        from labkit.lab.explain import messages_for_row
-
         return self.show(messages_for_row(self, self.raw(frame), row))
 
     def explain_message(self, text: str, **what_if: Any) -> Any:
@@ -324,40 +324,11 @@ class Lab:
         ``what_if``: ``endpoint_policy=...`` / ``identity_policy=...`` to try another policy
         without applying it.
         """
-        from labkit.lab.explain import explain_message
-
         return self.show(explain_message(self, text, **what_if))
-
-    # -- display -----------------------------------------------------------------------------
-    def results(self, frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> Any:
-        """``frame`` as a styled table (words, symbols, colours), with a diff to ``previous``."""
-        from labkit.ui.results import style_results
-
-        return style_results(self.show(frame), None if previous is None else self.show(previous))
-
-    def diagram(self) -> Any:
-        """An SVG of the lab drawn from its live state, with the last results on the paths."""
-        from labkit.ui.diagram import lab_diagram
-
-        return lab_diagram(self)
-
-    def editor(self, service: str = "logs", calls: str | Sequence[Call] = "walkthrough") -> Any:
-        """The policy editor widget over this lab (apply & rerun goes through the EC2 API)."""
-        from labkit.ui.editor import PolicyEditor
-
-        return PolicyEditor(self, service=service, calls=calls)
-
-    def playground(self, service: str = "logs", calls: str | Sequence[Call] = "matrix") -> Any:
-        """Editor, results and diagram together (notebook 05)."""
-        from labkit.ui.playground import Playground
-
-        return Playground(self, service=service, calls=calls)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def cleanup(self, run_id: str | None = None) -> Any:
         """Delete what this run created (found by its ``labkit:run-id`` tag) and report."""
-        from labkit.aws.cleanup import cleanup
-
         self.backend.require_write("delete resources")
         return cleanup(run_id or self.run_id, lambda s: self.backend.client(s, "admin"))
 

@@ -10,7 +10,7 @@ import pytest
 from labkit.aws.backend import AwsBackend
 from labkit.backend.run_ids import RUN_ID_TAG
 from labkit.lab import ConfirmationRequired, LabError, start
-from labkit.lab.start import stop
+from labkit.lab.launch import stop
 
 ACCOUNT = "123456789012"  # moto's default account
 

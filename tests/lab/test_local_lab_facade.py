@@ -11,7 +11,7 @@ import pytest
 
 import labkit
 from labkit.lab import LabError, PolicyRejected
-from labkit.lab.start import choose_backend
+from labkit.lab.launch import choose_backend
 
 pytestmark = pytest.mark.e2e
 

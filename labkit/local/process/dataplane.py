@@ -46,7 +46,6 @@ class DataPlane:
         )
         self._dns = DnsResponder(state.resolve)
         self._proxy = RefusingProxy()
-        self._started = False
 
     def start(self) -> dict[str, Any]:
         """Start every listener; returns their URLs and DNS ``(host, port)`` pairs."""
@@ -60,7 +59,6 @@ class DataPlane:
         except BaseException:
             self.stop()
             raise
-        self._started = True
         urls["dns_vpc"] = dns["vpc"]
         urls["dns_public"] = dns["public"]
         return urls
@@ -70,7 +68,6 @@ class DataPlane:
         for part in (self._egress, self._public, self._proxy, self._dns):
             with contextlib.suppress(Exception):  # keep stopping the others
                 part.stop()
-        self._started = False
 
 
 def build_data_plane(

@@ -39,7 +39,6 @@ class EndpointView:
     security_group_ids: tuple[str, ...]
     policy_document: str
     dns_names: tuple[str, ...]  # endpoint-specific names: regional first, then zonal
-    owner_id: str
     region: str
 
     @property
@@ -70,10 +69,6 @@ class Credential:
     username: str | None = None
     org_id: str | None = None
     unique_id: str | None = None  # AIDA.../AROA...: aws:userid is "<unique_id>[:<session>]"
-
-    def expired(self, now: datetime) -> bool:
-        """Whether the key has passed its expiry time."""
-        return self.expiration is not None and now >= self.expiration
 
     @property
     def caller(self) -> Caller:

@@ -31,10 +31,6 @@ class QueryParams:
         """A scalar parameter."""
         return self._pairs.get(name)
 
-    def has(self, name: str) -> bool:
-        """Whether the parameter was sent at all."""
-        return name in self._pairs
-
     def list(self, name: str) -> list[str]:
         """A list parameter sent as ``Name.1``, ``Name.2``… (in index order)."""
         pattern = re.compile(rf"^{re.escape(name)}\.(\d+)$")

@@ -250,7 +250,6 @@ def _endpoint_view(backend: Any, endpoint: Any) -> EndpointView:
         security_group_ids=tuple(endpoint.security_group_ids or ()),
         policy_document=endpoint.policy_document,
         dns_names=dns_names,
-        owner_id=backend.account_id,
         region=region,
     )
 

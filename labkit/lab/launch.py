@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import atexit
 import os
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+from labkit.aws.backend import AwsBackend
+from labkit.aws.session import AwsConnectionError
 from labkit.backend.errors import LabError
 from labkit.lab.facade import Lab
+from labkit.local.backend import LocalBackend
 
 BACKENDS = ("local", "aws")
 PROFILES = ("self-paced", "workshop")
 Profile = Literal["self-paced", "workshop"]
+L = TypeVar("L", bound=Lab)
 
 _current: Lab | None = None
 
@@ -48,13 +52,15 @@ def start(
     aws_profile: str | None = None,
     vpc_id: str | None = None,
     quiet: bool = False,
-) -> Lab:
+    lab_class: type[L] = Lab,  # type: ignore[assignment]
+) -> L:
     """Start a lab and point this kernel at it; prints backend, Region and identity.
 
     ``backend``: ``"local"`` (default; offline) or ``"aws"`` (explicit opt-in; read-only until
     ``confirm="<account id>"`` or ``lab.confirm(...)``). ``profile="workshop"`` turns redaction of
     account and instance IDs on (``redact=`` overrides). A lab started earlier in this kernel is
-    stopped first, so ``!aws`` and ``!dig`` always go to the newest one.
+    stopped first, so ``!aws`` and ``!dig`` always go to the newest one. ``lab_class`` is the
+    class of the lab returned (``labkit.ui`` passes one that adds the notebook's displays).
     """
     global _current
     chosen = choose_backend(backend)
@@ -66,7 +72,7 @@ def start(
     backend_impl = _start_backend(
         chosen, scenario, message_style, region=region, aws_profile=aws_profile, vpc_id=vpc_id
     )
-    lab = Lab(backend_impl, scenario=scenario, profile=chosen_profile, redact=masked)
+    lab = lab_class(backend_impl, scenario=scenario, profile=chosen_profile, redact=masked)
     if chosen == "aws" and confirm is not None:
         backend_impl.confirm(confirm)
     lab.use_in_kernel("instance")
@@ -81,9 +87,6 @@ def start(
 
 def _start_backend(chosen: str, scenario: str, message_style: str, **aws_options: Any) -> Any:
     if chosen == "aws":
-        from labkit.aws.backend import AwsBackend
-        from labkit.aws.session import AwsConnectionError
-
         try:
             return AwsBackend(
                 profile=aws_options.get("aws_profile"),
@@ -92,8 +95,6 @@ def _start_backend(chosen: str, scenario: str, message_style: str, **aws_options
             )
         except AwsConnectionError as exc:
             raise LabError("could not connect to AWS", str(exc)) from None
-    from labkit.local.backend import LocalBackend
-
     return LocalBackend.start(scenario, message_style=message_style)
 
 

@@ -40,12 +40,6 @@ class Exercise:
     what_if: tuple[Mapping[str, str], ...] = ()
     solution_template: Mapping[str, Any] = field(default_factory=dict)
 
-    def check(self, answer: Any, lab: Lab | None = None) -> Any:
-        """Check ``answer`` (see :func:`labkit.exercises.check`)."""
-        from labkit.exercises.run import check
-
-        return check(self.id, answer, lab)
-
     def solution(self, lab: Lab) -> dict[str, Any]:
         """The reference answer, filled in for ``lab`` (account, Region...)."""
         text = data.fill(json.dumps(self.solution_template), lab.policy_values())

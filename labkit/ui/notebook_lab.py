@@ -1,0 +1,49 @@
+"""The lab as a notebook uses it: :class:`labkit.lab.Lab` plus its tables, diagram and widgets.
+
+``labkit.start()`` is :func:`start` here: it starts a lab (:func:`labkit.lab.start`) whose
+class is :class:`NotebookLab`. The lab room itself knows no widgets; this room wraps it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from labkit.backend.calls import Call
+from labkit.lab.facade import Lab
+from labkit.lab.launch import start as start_lab
+from labkit.ui.diagram import LabDiagram, lab_diagram
+from labkit.ui.editor import PolicyEditor
+from labkit.ui.playground import Playground
+from labkit.ui.results import style_results
+
+
+class NotebookLab(Lab):
+    """A running lab with its displays: styled results, the live diagram, the policy editor."""
+
+    def results(self, frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> Any:
+        """``frame`` as a styled table (words, symbols, colours), with a diff to ``previous``."""
+        return style_results(self.show(frame), None if previous is None else self.show(previous))
+
+    def diagram(self) -> LabDiagram:
+        """An SVG of the lab drawn from its live state, with the last results on the paths."""
+        return lab_diagram(self)
+
+    def editor(
+        self, service: str = "logs", calls: str | Sequence[Call] = "walkthrough"
+    ) -> PolicyEditor:
+        """The policy editor widget over this lab (apply & rerun goes through the EC2 API)."""
+        return PolicyEditor(self, service=service, calls=calls)
+
+    def playground(
+        self, service: str = "logs", calls: str | Sequence[Call] = "matrix"
+    ) -> Playground:
+        """Editor, results and diagram together (notebook 05)."""
+        return Playground(self, service=service, calls=calls)
+
+
+def start(backend: str | None = None, **options: Any) -> NotebookLab:
+    """Start a lab for a notebook: :func:`labkit.lab.start` with the displays attached."""
+    return start_lab(backend, lab_class=NotebookLab, **options)
