@@ -25,6 +25,9 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+import labkit
+from labkit.backend.errors import LabError
+
 PACKAGES: tuple[str, ...] = ("jupyterlab", "ipywidgets", "pandas", "boto3", "moto")
 WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
 REINSTALL = "run `make lab` in the labkit folder (it reinstalls .venv from pyproject.toml)"
@@ -32,7 +35,7 @@ PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 
 
 @dataclass(frozen=True)
-class Check:
+class SetupCheck:
     """One check: what was looked at, what was found, and how to fix it when it failed."""
 
     name: str
@@ -52,7 +55,7 @@ class Check:
 class SetupReport:
     """All checks; ``ok`` is True when every required check passed."""
 
-    checks: tuple[Check, ...]
+    checks: tuple[SetupCheck, ...]
     seconds: float = 0.0
 
     @property
@@ -60,7 +63,7 @@ class SetupReport:
         return all(c.ok for c in self.checks if c.required)
 
     @property
-    def failed(self) -> list[Check]:
+    def failed(self) -> list[SetupCheck]:
         """Checks that did not pass (required and optional)."""
         return [c for c in self.checks if not c.ok]
 
@@ -153,7 +156,7 @@ def installed_version(name: str) -> str | None:
 
 
 # -- the checks ---------------------------------------------------------------------------------
-def check_python(requires: str, version: Sequence[int] = tuple(sys.version_info[:3])) -> Check:
+def check_python(requires: str, version: Sequence[int] = tuple(sys.version_info[:3])) -> SetupCheck:
     """This interpreter against ``Requires-Python``."""
     text = ".".join(str(v) for v in version)
     ok = Version(text) in SpecifierSet(requires) if requires else True
@@ -163,26 +166,26 @@ def check_python(requires: str, version: Sequence[int] = tuple(sys.version_info[
         else f"labkit needs Python {requires}: install one and run "
         "`make lab PYTHON=python3.12` (or 3.11+)"
     )
-    return Check("python", ok, f"{text} ({sys.executable}); needs {requires or 'any'}", fix)
+    return SetupCheck("python", ok, f"{text} ({sys.executable}); needs {requires or 'any'}", fix)
 
 
 def check_package(
     name: str,
     requirement: Requirement | None,
     version_of: Callable[[str], str | None] = installed_version,
-) -> Check:
+) -> SetupCheck:
     """One package's installed version against its declared range."""
     spec = requirement.specifier if requirement is not None else SpecifierSet()
     wanted = str(spec) or "any version"
     version = version_of(name)
     if version is None:
-        return Check(name, False, f"not installed; needs {wanted}", _reinstall(name, spec))
+        return SetupCheck(name, False, f"not installed; needs {wanted}", _reinstall(name, spec))
     try:
         ok = Version(version) in spec if str(spec) else True
     except InvalidVersion:
         ok = False
     fix = "" if ok else _reinstall(name, spec)
-    return Check(name, ok, f"{version}; needs {wanted}", fix)
+    return SetupCheck(name, ok, f"{version}; needs {wanted}", fix)
 
 
 def _reinstall(name: str, spec: SpecifierSet) -> str:
@@ -190,14 +193,12 @@ def _reinstall(name: str, spec: SpecifierSet) -> str:
     return f"{REINSTALL}, or: python -m pip install {pin}"
 
 
-def check_labkit(version_of: Callable[[str], str | None] = installed_version) -> Check:
+def check_labkit(version_of: Callable[[str], str | None] = installed_version) -> SetupCheck:
     """labkit is installed (editable) and the installed metadata matches the code imported."""
-    import labkit
-
     version = version_of("labkit")
     here = str(Path(labkit.__file__).resolve().parent)
     if version is None:
-        return Check(
+        return SetupCheck(
             "labkit",
             False,
             f"{labkit.__version__} imported from {here}, but not installed",
@@ -205,10 +206,10 @@ def check_labkit(version_of: Callable[[str], str | None] = installed_version) ->
         )
     ok = version == labkit.__version__
     fix = "" if ok else f"the install is stale (metadata {version}): {REINSTALL}"
-    return Check("labkit", ok, f"{labkit.__version__} from {here}", fix)
+    return SetupCheck("labkit", ok, f"{labkit.__version__} from {here}", fix)
 
 
-def check_widget_extension(search: Iterable[str] | None = None) -> Check:
+def check_widget_extension(search: Iterable[str] | None = None) -> SetupCheck:
     """The ipywidgets JupyterLab extension (from jupyterlab_widgets) is where JupyterLab looks."""
     if search is None:
         from jupyter_core.paths import jupyter_path
@@ -221,8 +222,8 @@ def check_widget_extension(search: Iterable[str] | None = None) -> Check:
                 version = json.loads(manifest.read_text(encoding="utf-8")).get("version", "?")
             except ValueError:
                 version = "?"
-            return Check("widget extension", True, f"{WIDGET_EXTENSION} {version} in {folder}")
-    return Check(
+            return SetupCheck("widget extension", True, f"{WIDGET_EXTENSION} {version} in {folder}")
+    return SetupCheck(
         "widget extension",
         False,
         f"{WIDGET_EXTENSION} not found (widgets would show as text)",
@@ -231,7 +232,7 @@ def check_widget_extension(search: Iterable[str] | None = None) -> Check:
     )
 
 
-def check_kernel() -> Check:
+def check_kernel() -> SetupCheck:
     """A ``python3`` kernelspec exists, and says which interpreter runs this code."""
     fix = "python -m ipykernel install --sys-prefix (then pick 'Python 3 (ipykernel)')"
     try:
@@ -239,11 +240,13 @@ def check_kernel() -> Check:
 
         spec = KernelSpecManager().get_kernel_spec("python3")
     except ImportError:
-        return Check("kernel", False, "jupyter_client is not installed", REINSTALL)
+        return SetupCheck("kernel", False, "jupyter_client is not installed", REINSTALL)
     except NoSuchKernel:
-        return Check("kernel", False, "no 'python3' kernelspec", fix)
+        return SetupCheck("kernel", False, "no 'python3' kernelspec", fix)
     where = "this kernel" if _in_kernel() else "this interpreter"
-    return Check("kernel", True, f"python3 at {spec.resource_dir}; {where} is {sys.executable}")
+    return SetupCheck(
+        "kernel", True, f"python3 at {spec.resource_dir}; {where} is {sys.executable}"
+    )
 
 
 def _in_kernel() -> bool:
@@ -252,30 +255,30 @@ def _in_kernel() -> bool:
     return ip is not None and ip.__class__.__name__ == "ZMQInteractiveShell"
 
 
-def check_tool(name: str, fix: str, path: str | None = None) -> Check:
+def check_tool(name: str, fix: str, path: str | None = None) -> SetupCheck:
     """An optional command on PATH (the venv's ``bin`` counts, as ``lab.use_in_kernel`` adds it)."""
     search = os.pathsep.join([str(Path(sys.executable).parent), path or os.environ.get("PATH", "")])
     found = shutil.which(name, path=search)
     if found:
-        return Check(name, True, found, required=False)
+        return SetupCheck(name, True, found, required=False)
     note = f"`{name}` not on PATH: the `!{name} ...` cells print a note instead"
-    return Check(name, False, note, fix, required=False)
+    return SetupCheck(name, False, note, fix, required=False)
 
 
-def check_local_lab() -> Check:
+def check_local_lab() -> SetupCheck:
     """A local lab starts (its own, not the kernel's current one) and answers GetCallerIdentity."""
-    from labkit.backend.errors import LabError
+    # imported when the check runs: a lab's modules take ~0.6 s, the other checks none of it
     from labkit.local.backend import LocalBackend
 
     started = time.perf_counter()
     try:
         backend = LocalBackend.start("walkthrough")
     except LabError as exc:
-        return Check("local lab", False, exc.problem, exc.fix)
+        return SetupCheck("local lab", False, exc.problem, exc.fix)
     try:
         arn = backend.client("sts", "instance").get_caller_identity()["Arn"]
     except Exception as exc:  # any failure here is the finding itself
-        return Check(
+        return SetupCheck(
             "local lab",
             False,
             f"started, but STS GetCallerIdentity failed: {exc.__class__.__name__}: {exc}",
@@ -284,7 +287,7 @@ def check_local_lab() -> Check:
     finally:
         backend.stop()
     seconds = time.perf_counter() - started
-    return Check("local lab", True, f"started, answered as {arn}, stopped ({seconds:.1f} s)")
+    return SetupCheck("local lab", True, f"started, answered as {arn}, stopped ({seconds:.1f} s)")
 
 
 AWS_FIX = "run `make lab` (installs the aws CLI into .venv), or: python -m pip install awscli"

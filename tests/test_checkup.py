@@ -52,12 +52,12 @@ def test_missing_optional_tool_does_not_fail_the_report(tmp_path, monkeypatch) -
     dig = sc.check_tool("dig", sc.DIG_FIX, path=str(tmp_path))
     assert not dig.ok and not dig.required and "bind9-dnsutils" in dig.fix
     assert dig.status == "missing (optional)"
-    report = sc.SetupReport((sc.Check("python", True, "3.12"), dig))
+    report = sc.SetupReport((sc.SetupCheck("python", True, "3.12"), dig))
     assert report.ok and "dig" in report.summary() and "bind9-dnsutils" in str(report)
 
 
 def test_a_failed_required_check_makes_the_report_not_ready() -> None:
-    report = sc.SetupReport((sc.Check("pandas", False, "2.0", "run make lab"),))
+    report = sc.SetupReport((sc.SetupCheck("pandas", False, "2.0", "run make lab"),))
     assert not report.ok and "NOT READY" in str(report)
     frame = report.to_frame()
     assert list(frame.columns) == ["check", "status", "found", "fix"]

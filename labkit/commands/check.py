@@ -29,6 +29,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the checks, print them, and return 0 when ready."""
+    # imported when the command runs: keeps `labkit --help` from importing the checks
     from labkit.checkup import setup_check
 
     report = setup_check(lab=not args.no_lab)

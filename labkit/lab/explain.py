@@ -18,7 +18,7 @@ import pandas as pd
 
 from labkit.backend.errors import LabError
 from labkit.backend.record import DecisionRecord, RecordedPolicy, RecordedRequest
-from labkit.policy import PolicySet, Request, evaluate, parse_policy
+from labkit.policy import PolicySet, Request, evaluate, parse_access_denied, parse_policy
 from labkit.redact import Redactor
 
 if TYPE_CHECKING:
@@ -142,8 +142,6 @@ def explain_message(
     The memo's masked IDs (``XXXXXXXXXXXX``, ``i-XXXXXXXXXXXX``) are read as this lab's account
     and instance. Not an AccessDenied text: :class:`LabError` with an example of what to paste.
     """
-    from labkit.policy import parse_access_denied
-
     try:
         parsed = parse_access_denied(text)
     except (TypeError, ValueError) as exc:

@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from labkit.backend.errors import LabError
+from labkit.catalog import Authorization, Caller, NetworkPath, build_request
 from labkit.lab import endpoints as ep
-from labkit.policy import Decision, PolicySet, evaluate, parse_policy
+from labkit.lab.iam import role_policies
+from labkit.policy import Decision, PolicySet, check_policy, evaluate, parse_policy
 
 if TYPE_CHECKING:
     from labkit.lab.facade import Lab
@@ -36,8 +38,6 @@ def _as_policy_text(lab: Lab, policy: str | Mapping[str, Any], kind: str) -> str
         text = lab.policy_text(policy)
     except (TypeError, ValueError) as exc:
         raise LabError(f"the what-if {kind} policy is not usable: {exc}", _POLICY_FIX) from None
-    from labkit.policy import check_policy
-
     errors = [f for f in check_policy(text, kind=kind) if f.severity == "error"]
     if errors:
         first = errors[0]
@@ -62,8 +62,6 @@ def evaluate_live(
     identity_policy: str | Mapping[str, Any] | None = None,
 ) -> tuple[Decision, list[str]]:
     """Evaluate one request against the live (or what-if) endpoint and identity policies."""
-    from labkit.catalog import Authorization, Caller, NetworkPath, build_request
-
     notes: list[str] = []
     service = _service_of(action)
     endpoint = _live_endpoint(lab, service)
@@ -118,8 +116,6 @@ def _identity_texts(
         return {"what-if": _as_policy_text(lab, what_if, "identity")}
     role = _instance_role(lab)
     if f":assumed-role/{role}/" in principal or principal.endswith(f":role/{role}"):
-        from labkit.lab.iam import role_policies
-
         return role_policies(lab.backend.client("iam", "admin"), role)
     notes.append(
         f"the identity policies of {principal} are not readable from this lab: assumed to allow "

@@ -28,7 +28,7 @@ MUTATING_ACTIONS = frozenset({"CreateVpcEndpoint", "ModifyVpcEndpoint", "DeleteV
 
 
 @dataclass
-class Plan:
+class RequestPlan:
     """What the control front does with an EC2 request."""
 
     forward: bool = True
@@ -36,21 +36,21 @@ class Plan:
     after: list[Callable[[], None]] = field(default_factory=list)  # after moto said 200
 
 
-def plan(action: str, params: QueryParams, scope: Scope, request_id: str) -> Plan:
+def plan(action: str, params: QueryParams, scope: Scope, request_id: str) -> RequestPlan:
     """Validate and plan one EC2 request."""
     if action == "CreateVpcEndpoint":
         validate_create(scope, params)
-        return Plan()
+        return RequestPlan()
     if action == "ModifyVpcEndpoint":
         return _plan_modify(params, scope)
     if action == "DeleteVpcEndpoints":
         return _delete(params, scope, request_id)
-    return Plan()
+    return RequestPlan()
 
 
-def _plan_modify(params: QueryParams, scope: Scope) -> Plan:
+def _plan_modify(params: QueryParams, scope: Scope) -> RequestPlan:
     endpoint = validate_modify(scope, params)
-    result = Plan()
+    result = RequestPlan()
     if params.boolean("ResetPolicy"):
         result.after.append(
             lambda: ec2_endpoints.reset_endpoint_policy(scope.account_id, scope.region, endpoint.id)
@@ -65,7 +65,7 @@ def _plan_modify(params: QueryParams, scope: Scope) -> Plan:
     return result
 
 
-def _delete(params: QueryParams, scope: Scope, request_id: str) -> Plan:
+def _delete(params: QueryParams, scope: Scope, request_id: str) -> RequestPlan:
     ids = params.list("VpcEndpointId")
     if not ids:
         raise missing_parameter("VpcEndpointId")
@@ -84,7 +84,7 @@ def _delete(params: QueryParams, scope: Scope, request_id: str) -> Plan:
         )
     if existing:
         ec2_endpoints.delete_endpoints(scope.account_id, scope.region, existing)
-    return Plan(forward=False, body=delete_response(request_id, failures))
+    return RequestPlan(forward=False, body=delete_response(request_id, failures))
 
 
 def delete_response(request_id: str, failures: list[tuple[str, Ec2Error]]) -> bytes:
