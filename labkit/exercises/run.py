@@ -17,10 +17,10 @@ from labkit.exercises.result import CheckResult
 from labkit.lab import calls
 from labkit.lab import endpoints as ep
 from labkit.lab.explain import explain_row
-from labkit.lab.explanation import faults
 from labkit.lab.iam import role_policies
 from labkit.lab.launch import current
 from labkit.lab.live_policies import evaluate_live
+from labkit.lab.row_explanation import faults
 from labkit.policy import check_policy
 from labkit.policy.kinds import KIND_LABELS
 

@@ -23,8 +23,8 @@ from labkit.redact import Redactor
 
 if TYPE_CHECKING:
     from labkit.lab.facade import Lab
-from labkit.lab.explanation import RowExplanation, suggestion
 from labkit.lab.live_policies import evaluate_live
+from labkit.lab.row_explanation import RowExplanation, suggestion
 
 MEMO_ACCOUNT = "XXXXXXXXXXXX"
 MEMO_INSTANCE = "i-XXXXXXXXXXXX"

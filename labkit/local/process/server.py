@@ -10,8 +10,6 @@ dies (lifeline pipe EOF, PR_SET_PDEATHSIG), on SIGTERM/SIGINT, or on the control
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import json
 import os
 import secrets
@@ -29,30 +27,14 @@ from labkit.local.front.control import ControlFront
 from labkit.local.network.imds import MetadataService
 from labkit.local.process import envfile
 from labkit.local.process.control_api import ControlApi
+from labkit.local.process.dataplane import build_data_plane
 from labkit.local.process.labinfo import LabInfo
 from labkit.local.world.moto import ec2_endpoints, fixups
 from labkit.local.world.moto import server as moto_server
 from labkit.local.world.scenario import Seeder, seed
 from labkit.local.world.state import LabState
 
-DATA_PLANE_FACTORY = "labkit.local.process.dataplane:build_data_plane"
-# Test-only override of the data plane ("module:attr" or "/path/file.py:attr").
-DATA_PLANE_ENV = "LABKIT_DATA_PLANE"
 PENDING_ENV = "LABKIT_ENDPOINT_PENDING_SECONDS"
-
-
-def load_factory(spec: str) -> Callable[..., Any]:
-    """Import ``module:attr`` or ``/path/to/file.py:attr``."""
-    target, _, attr = spec.rpartition(":")
-    if target.endswith(".py"):
-        loaded = importlib.util.spec_from_file_location("labkit_data_plane_double", target)
-        if loaded is None or loaded.loader is None:
-            raise ImportError(f"cannot load {target}")
-        module = importlib.util.module_from_spec(loaded)
-        loaded.loader.exec_module(module)
-    else:
-        module = importlib.import_module(target)
-    return getattr(module, attr)  # type: ignore[no-any-return]
 
 
 class LabServer:
@@ -64,14 +46,10 @@ class LabServer:
         *,
         message_style: str = "current",
         network_timeout: float = 2.0,
-        data_plane_factory: str | None = None,
     ) -> None:
         self.scenario = scenario
         self.message_style = message_style
         self.network_timeout = network_timeout
-        self.data_plane_factory = data_plane_factory or os.environ.get(
-            DATA_PLANE_ENV, DATA_PLANE_FACTORY
-        )
         self.stopped = threading.Event()
         self._stops: list[Callable[[], None]] = []
         self.info: LabInfo | None = None
@@ -122,8 +100,7 @@ class LabServer:
         imds = MetadataService(state)
         imds_url = imds.start()
         self._stops.append(imds.stop)
-        factory = load_factory(self.data_plane_factory)
-        self.data_plane = factory(
+        self.data_plane = build_data_plane(
             state,
             message_style=self.message_style,
             network_timeout=self.network_timeout,
