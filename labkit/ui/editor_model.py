@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from labkit.catalog.lint import lint
 from labkit.lab.errors import LabError, PolicyRejected
 from labkit.policy import Finding, check_policy
-from labkit.policy.lint import lint
 from labkit.probe import Call
 from labkit.ui.policy_info import policy_in_force, pretty, template_name, templates
 from labkit.ui.results import Counts, diff_runs
