@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from labkit.policy.patterns import arn_source, compile_any, wildcard_source
-from labkit.policy.principals import Caller, GrantLevel, PrincipalSet
+from labkit.policy.principals import GrantLevel, ParsedPrincipal, PrincipalSet
 from labkit.policy.variables import ContextValue, Template
 
 
@@ -107,13 +107,13 @@ class PrincipalElement:
         """``Principal`` or ``NotPrincipal``."""
         return "NotPrincipal" if self.negated else "Principal"
 
-    def level(self, caller: Caller) -> GrantLevel | None:
+    def level(self, caller: ParsedPrincipal) -> GrantLevel | None:
         """How the statement names ``caller``: for ``NotPrincipal``, ``everyone`` unless exempt."""
         if self.negated:
             return None if self.principals.names_every_layer(caller) else "everyone"
         return self.principals.level(caller)
 
-    def applies(self, caller: Caller) -> bool:
+    def applies(self, caller: ParsedPrincipal) -> bool:
         """True if the statement applies to ``caller``."""
         if self.negated:
             return not self.principals.names_every_layer(caller)

@@ -147,7 +147,7 @@ def _resource_check(statement: Statement, request: Request) -> Check:
 def _principal_check(statement: Statement, request: Request) -> tuple[Check, str | None]:
     element = statement.principal
     assert element is not None
-    caller = request.caller
+    caller = request.parsed_principal
     level = element.level(caller)
     matched = element.applies(caller)
     if element.negated:

@@ -65,7 +65,7 @@ class Statement:
                 return False
         elif not self.resource.applies(request.resource, keys):
             return False
-        if self._check_principal and not self.principal.applies(request.caller):  # type: ignore[union-attr]
+        if self._check_principal and not self.principal.applies(request.parsed_principal):  # type: ignore[union-attr]
             return False
         for clause in self.conditions:  # noqa: SIM110 (a loop is faster than all() here)
             if not clause.evaluate(keys):
@@ -78,7 +78,7 @@ class Statement:
             return None
         if self.principal is None:
             return "everyone"
-        return self.principal.level(request.caller)
+        return self.principal.level(request.parsed_principal)
 
     def to_dict(self) -> dict[str, Any]:
         """A short JSON-serialisable reference to the statement."""
