@@ -9,7 +9,6 @@ from labkit.policy.conditions import ConditionClause
 from labkit.policy.elements import ActionElement, PrincipalElement, ResourceElement
 from labkit.policy.errors import Finding
 from labkit.policy.kinds import PolicyKind
-from labkit.policy.principals import GrantLevel
 from labkit.policy.variables import VARIABLES_VERSION, Variable
 
 if TYPE_CHECKING:
@@ -72,14 +71,6 @@ class Statement:
                 return False
         return True
 
-    def grant_level(self, request: Request) -> GrantLevel | None:
-        """For a matching Allow in a resource-based policy: how its Principal names the caller."""
-        if not self.applies(request):
-            return None
-        if self.principal is None:
-            return "everyone"
-        return self.principal.level(request.parsed_principal)
-
     def to_dict(self) -> dict[str, Any]:
         """A short JSON-serialisable reference to the statement."""
         return {"index": self.index, "sid": self.sid, "effect": self.effect, "path": self.path}
@@ -118,13 +109,6 @@ class Policy:
     def label(self) -> str:
         """A short name for explanations: the name, the ARN, or the kind."""
         return self.name or self.arn or self.kind
-
-    def allows_request(self, request: Request) -> bool:
-        """True if an Allow statement matches ``request``."""
-        for statement in self.allows:  # noqa: SIM110
-            if statement.applies(request):
-                return True
-        return False
 
     def __repr__(self) -> str:
         return (
