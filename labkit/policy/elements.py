@@ -27,6 +27,9 @@ class ActionElement:
     patterns: tuple[str, ...]
     negated: bool = False
     _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _each: tuple[re.Pattern[str], ...] | None = field(
+        init=False, repr=False, compare=False, default=None
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_regex", _compile_actions(self.patterns))
@@ -40,9 +43,16 @@ class ActionElement:
         """True if any pattern matches the (lower-cased) action."""
         return self._regex.fullmatch(action_lower) is not None
 
-    def pattern_matches(self, pattern: str, action_lower: str) -> bool:
-        """True if this one pattern matches the action (for explanations)."""
-        return re.fullmatch(wildcard_source(pattern.lower()), action_lower, re.DOTALL) is not None
+    def first_listing(self, action_lower: str) -> str | None:
+        """The first pattern that matches the (lower-cased) action (for explanations)."""
+        each = self._each
+        if each is None:  # compiled once, when an explanation first asks
+            each = tuple(re.compile(wildcard_source(p.lower()), re.DOTALL) for p in self.patterns)
+            object.__setattr__(self, "_each", each)
+        for pattern, regex in zip(self.patterns, each, strict=True):
+            if regex.fullmatch(action_lower) is not None:
+                return pattern
+        return None
 
     def applies(self, action_lower: str) -> bool:
         """True if the statement covers the action (listed, or not listed for ``NotAction``)."""
@@ -65,6 +75,9 @@ class ResourceElement:
     templates: tuple[Template, ...]
     negated: bool = False
     _regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _each: tuple[re.Pattern[str] | None, ...] | None = field(
+        init=False, repr=False, compare=False, default=None
+    )
 
     def __post_init__(self) -> None:
         regex = None
@@ -86,8 +99,20 @@ class ResourceElement:
 
     def pattern_matches(self, index: int, resource: str, keys: Mapping[str, ContextValue]) -> bool:
         """True if the ``index``-th pattern alone matches (for explanations)."""
-        source = resource_source(self.templates[index], keys)
-        return source is not None and re.fullmatch(source, resource, re.DOTALL) is not None
+        each = self._each
+        if each is None:  # static patterns compiled once, when an explanation first asks
+            each = tuple(
+                re.compile(resource_source(t, None) or "", re.DOTALL) if t.is_static else None
+                for t in self.templates
+            )
+            object.__setattr__(self, "_each", each)
+        regex = each[index]
+        if regex is None:
+            source = resource_source(self.templates[index], keys)
+            if source is None:
+                return False
+            regex = re.compile(source, re.DOTALL)
+        return regex.fullmatch(resource) is not None
 
     def applies(self, resource: str, keys: Mapping[str, ContextValue]) -> bool:
         """True if the statement covers the resource."""

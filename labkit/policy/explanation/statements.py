@@ -102,16 +102,16 @@ def explain_statement(
 
 def _action_check(statement: Statement, request: Request) -> Check:
     element = statement.action
-    listed = [p for p in element.patterns if element.pattern_matches(p, request.action_lower)]
+    listed = element.first_listing(request.action_lower)
     matched = element.applies(request.action_lower)
     if element.negated:
         detail = (
-            f"{request.action} is excluded by NotAction {listed[0]!r}"
-            if listed
+            f"{request.action} is excluded by NotAction {listed!r}"
+            if listed is not None
             else f"{request.action} is not in NotAction, so the statement covers it"
         )
-    elif listed:
-        detail = f"{listed[0]!r} matches {request.action} (actions ignore case)"
+    elif listed is not None:
+        detail = f"{listed!r} matches {request.action} (actions ignore case)"
     else:
         detail = f"no action pattern matches {request.action}"
     return Check(element.name, matched, detail, list(element.patterns), [request.action])
@@ -128,7 +128,7 @@ def _resource_check(statement: Statement, request: Request) -> Check:
         shown.append(text if text is not None else template.raw)
         for variable in template.variables:
             variables[variable.name] = variable.resolve(keys)
-        if element.pattern_matches(index, request.resource, keys):
+        if not listed and element.pattern_matches(index, request.resource, keys):
             listed.append(shown[-1])
     matched = element.applies(request.resource, keys)
     if element.negated:
