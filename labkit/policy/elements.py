@@ -39,10 +39,6 @@ class ActionElement:
         """``Action`` or ``NotAction``."""
         return "NotAction" if self.negated else "Action"
 
-    def lists(self, action_lower: str) -> bool:
-        """True if any pattern matches the (lower-cased) action."""
-        return self._regex.fullmatch(action_lower) is not None
-
     def first_listing(self, action_lower: str) -> str | None:
         """The first pattern that matches the (lower-cased) action (for explanations)."""
         each = self._each

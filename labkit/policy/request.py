@@ -117,18 +117,14 @@ class Request:
         return pair
 
     @property
-    def principal_account(self) -> str | None:
-        """The caller's account (from its ARN, else ``aws:PrincipalAccount``)."""
-        return self._account_pair()[0]
-
-    @property
     def resource_account(self) -> str | None:
         """The resource's account (from its ARN, else ``aws:ResourceAccount``), or ``None``."""
         return self._account_pair()[1]
 
     @property
     def cross_account(self) -> bool:
-        """True if the resource belongs to another account than the caller."""
+        """True if the resource belongs to another account than the caller (whose account is
+        its ARN's, else ``aws:PrincipalAccount``)."""
         mine, theirs = self._account_pair()
         return mine is not None and theirs is not None and mine != theirs
 

@@ -90,11 +90,6 @@ class ConditionClause:
         setattr_(self, "_negated", self.name.spec.negated)
         setattr_(self, "_is_null", self.name.spec.family == "Null")
 
-    @property
-    def negated(self) -> bool:
-        """True for ``StringNotEquals``, ``NotIpAddress`` and the other negated operators."""
-        return self.name.spec.negated
-
     def evaluate(self, context: Context) -> bool:
         """Whether this clause holds for a request with ``context`` (lower-cased keys)."""
         raw = context.get(self.key_lower)
