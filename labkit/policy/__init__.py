@@ -19,7 +19,7 @@ from labkit.policy.denials import ParsedDenial, parse_access_denied
 from labkit.policy.errors import Finding, PolicyValidationError
 from labkit.policy.evaluate import evaluate
 from labkit.policy.explanation import Explanation, StatementRef
-from labkit.policy.kinds import POLICY_KINDS, PolicyKind
+from labkit.policy.kinds import KIND_LABELS, POLICY_KINDS, PolicyKind
 from labkit.policy.messages import MessageStyle, access_denied_message
 from labkit.policy.model import Policy, Statement
 from labkit.policy.parse import check_policy, parse_policy
@@ -28,6 +28,7 @@ from labkit.policy.request import Request
 from labkit.policy.stages import DenyHit
 
 __all__ = [
+    "KIND_LABELS",
     "POLICY_KINDS",
     "CliVersion",
     "Decision",
