@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from labkit.catalog import Caller, NetworkPath, authorize_call, build_request
-from labkit.policy.lint import lint
+from labkit.catalog.lint import lint
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REGION, ACCOUNT = "ap-northeast-1", "111122223333"

@@ -1,6 +1,6 @@
 """What the catalog can say is wrong with policy values: actions, resources, condition keys.
 
-Pure checks without places: :mod:`labkit.policy.lint` walks a document, calls these, and turns
+Pure checks without places: :mod:`labkit.catalog.lint` walks a document, calls these, and turns
 each :class:`Problem` into a located finding. Severity follows one rule: *error* when an
 element can never do what it names, *warning* when it is accepted but partly dead or works
 unlike it reads.

@@ -11,9 +11,6 @@ from labkit.catalog import dataset
 from labkit.catalog.authorize import action_forms
 from labkit.catalog.global_keys import global_key
 
-# Services whose authorized ARNs the catalog knows better than the dataset's templates.
-CATALOG_SERVICES = frozenset({"logs", "events"})
-
 
 @dataclass(frozen=True, slots=True)
 class KeyType:

@@ -13,6 +13,10 @@ import os
 import sys
 from typing import Any
 
+from labkit.catalog import authorize_call
+from labkit.policy import evaluate
+from labkit.policy.cases import CaseError, PolicyCase, case_files, load_case
+
 EXIT_MALFORMED = 1
 EXIT_USAGE = 2
 
@@ -37,8 +41,6 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate every case named; return 1 if any file was malformed, 2 if a path is missing."""
-    from labkit.policy.cases import CaseError, case_files
-
     try:
         files = list(case_files(args.paths))
     except CaseError as err:
@@ -65,9 +67,6 @@ def run(args: argparse.Namespace) -> int:
 
 def evaluate_file(path: Any, style: str = "current") -> dict[str, Any]:
     """The output line for one case file; raises ``CaseError`` naming the file if unusable."""
-    from labkit.policy import evaluate
-    from labkit.policy.cases import PolicyCase, load_case
-
     case = load_case(path)
     if isinstance(case, PolicyCase):
         decision = evaluate(case.request, case.policies)
@@ -81,15 +80,6 @@ def evaluate_file(path: Any, style: str = "current") -> dict[str, Any]:
 
 
 def _operation_line(path: str, data: dict[str, Any] | Any) -> dict[str, Any]:
-    from labkit.policy.cases import CaseError
-
-    try:
-        from labkit.catalog import authorize_call
-    except ImportError as err:
-        raise CaseError(
-            path,
-            f"operation cases need labkit.catalog.authorize_call, which is not available ({err})",
-        ) from None
     try:
         authorizations = authorize_call(
             data["service"],

@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from labkit.catalog.lint import LINT_TYPES, lint
+
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 
 def register(subparsers: Any) -> None:
     """Add the ``lint`` subcommand."""
-    from labkit.policy.lint import LINT_TYPES
-
     parser = subparsers.add_parser(
         "lint",
         help="check a policy document: validity, unknown actions, ARNs that never match",
@@ -37,8 +37,6 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Lint one file and print the findings; the exit status says whether there was an error."""
-    from labkit.policy.lint import lint
-
     try:
         data = sys.stdin.buffer.read() if args.policy == "-" else Path(args.policy).read_bytes()
     except OSError as error:

@@ -14,19 +14,21 @@
 from __future__ import annotations
 
 from labkit.policy.cli_output import CliVersion, cli_error_output
-from labkit.policy.decision import Decision, DenyHit, StatementRef
+from labkit.policy.decision import Decision
 from labkit.policy.denials import ParsedDenial, parse_access_denied
 from labkit.policy.errors import Finding, PolicyValidationError
 from labkit.policy.evaluate import evaluate
-from labkit.policy.explain import Explanation
-from labkit.policy.kinds import POLICY_KINDS, PolicyKind
+from labkit.policy.explanation import Explanation, StatementRef
+from labkit.policy.kinds import KIND_LABELS, POLICY_KINDS, PolicyKind
 from labkit.policy.messages import MessageStyle, access_denied_message
 from labkit.policy.model import Policy, Statement
 from labkit.policy.parse import check_policy, parse_policy
 from labkit.policy.policy_set import PolicySet
 from labkit.policy.request import Request
+from labkit.policy.stages import DenyHit
 
 __all__ = [
+    "KIND_LABELS",
     "POLICY_KINDS",
     "CliVersion",
     "Decision",

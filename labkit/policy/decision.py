@@ -2,68 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
+from labkit.policy.explanation import Explanation, StatementRef, explain
 from labkit.policy.kinds import PolicyKind
 from labkit.policy.messages import MessageStyle, access_denied_message, check_style
-from labkit.policy.model import Policy, Statement
-
-if TYPE_CHECKING:
-    from labkit.policy.explain import Explanation
-    from labkit.policy.policy_set import PolicySet
-    from labkit.policy.request import Request
-
-DecisionValue = Literal["Allowed", "ImplicitlyDenied", "ExplicitlyDenied"]
-
-
-@dataclass(frozen=True, slots=True)
-class DenyHit:
-    """The Deny statement that decided an explicit denial."""
-
-    kind: PolicyKind
-    policy: Policy
-    statement: Statement
-    level: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StatementRef:
-    """A statement that decided: its policy's kind, name, ARN and level, its index and Sid."""
-
-    kind: PolicyKind
-    policy: str
-    index: int
-    sid: str | None
-    effect: str
-    path: str
-    policy_arn: str | None = None
-    level: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "kind": self.kind,
-            "policy": self.policy,
-            "policyArn": self.policy_arn,
-            "level": self.level,
-            "index": self.index,
-            "sid": self.sid,
-            "effect": self.effect,
-            "path": self.path,
-        }
-
-    def __str__(self) -> str:
-        sid = f" ({self.sid})" if self.sid else ""
-        level = f" level {self.level}" if self.level is not None else ""
-        return f"{self.kind}{level} {self.policy} {self.path}{sid}"
+from labkit.policy.policy_set import PolicySet
+from labkit.policy.request import Request
+from labkit.policy.stages import DecisionValue, DenyHit
 
 
 class Decision:
     """Allowed, ImplicitlyDenied or ExplicitlyDenied; the policy type that decided; why.
 
     The decision itself is computed on the fast path. ``deciding`` and ``explanation`` are built
-    when first asked for, by evaluating every statement verbosely (same rules, same result).
+    when first asked for, by checking every statement verbosely and running the same stages.
     """
 
     __slots__ = (
@@ -111,9 +64,7 @@ class Decision:
     def explanation(self) -> Explanation:
         """The explanation tree (policy → statement → element/condition), built on first use."""
         if self._explanation is None:
-            from labkit.policy.explain import explain
-
-            self._explanation = explain(self)
+            self._explanation = explain(self.request, self.policies)
         return self._explanation
 
     @property

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from labkit.policy.patterns import arn_source, compile_any, wildcard_source
-from labkit.policy.principals import Caller, GrantLevel, PrincipalSet
+from labkit.policy.principals import GrantLevel, ParsedPrincipal, PrincipalSet
 from labkit.policy.variables import ContextValue, Template
 
 
@@ -27,6 +27,9 @@ class ActionElement:
     patterns: tuple[str, ...]
     negated: bool = False
     _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _each: tuple[re.Pattern[str], ...] | None = field(
+        init=False, repr=False, compare=False, default=None
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_regex", _compile_actions(self.patterns))
@@ -36,13 +39,16 @@ class ActionElement:
         """``Action`` or ``NotAction``."""
         return "NotAction" if self.negated else "Action"
 
-    def lists(self, action_lower: str) -> bool:
-        """True if any pattern matches the (lower-cased) action."""
-        return self._regex.fullmatch(action_lower) is not None
-
-    def pattern_matches(self, pattern: str, action_lower: str) -> bool:
-        """True if this one pattern matches the action (for explanations)."""
-        return re.fullmatch(wildcard_source(pattern.lower()), action_lower, re.DOTALL) is not None
+    def first_listing(self, action_lower: str) -> str | None:
+        """The first pattern that matches the (lower-cased) action (for explanations)."""
+        each = self._each
+        if each is None:  # compiled once, when an explanation first asks
+            each = tuple(re.compile(wildcard_source(p.lower()), re.DOTALL) for p in self.patterns)
+            object.__setattr__(self, "_each", each)
+        for pattern, regex in zip(self.patterns, each, strict=True):
+            if regex.fullmatch(action_lower) is not None:
+                return pattern
+        return None
 
     def applies(self, action_lower: str) -> bool:
         """True if the statement covers the action (listed, or not listed for ``NotAction``)."""
@@ -65,6 +71,9 @@ class ResourceElement:
     templates: tuple[Template, ...]
     negated: bool = False
     _regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _each: tuple[re.Pattern[str] | None, ...] | None = field(
+        init=False, repr=False, compare=False, default=None
+    )
 
     def __post_init__(self) -> None:
         regex = None
@@ -86,8 +95,20 @@ class ResourceElement:
 
     def pattern_matches(self, index: int, resource: str, keys: Mapping[str, ContextValue]) -> bool:
         """True if the ``index``-th pattern alone matches (for explanations)."""
-        source = resource_source(self.templates[index], keys)
-        return source is not None and re.fullmatch(source, resource, re.DOTALL) is not None
+        each = self._each
+        if each is None:  # static patterns compiled once, when an explanation first asks
+            each = tuple(
+                re.compile(resource_source(t, None) or "", re.DOTALL) if t.is_static else None
+                for t in self.templates
+            )
+            object.__setattr__(self, "_each", each)
+        regex = each[index]
+        if regex is None:
+            source = resource_source(self.templates[index], keys)
+            if source is None:
+                return False
+            regex = re.compile(source, re.DOTALL)
+        return regex.fullmatch(resource) is not None
 
     def applies(self, resource: str, keys: Mapping[str, ContextValue]) -> bool:
         """True if the statement covers the resource."""
@@ -107,13 +128,13 @@ class PrincipalElement:
         """``Principal`` or ``NotPrincipal``."""
         return "NotPrincipal" if self.negated else "Principal"
 
-    def level(self, caller: Caller) -> GrantLevel | None:
+    def level(self, caller: ParsedPrincipal) -> GrantLevel | None:
         """How the statement names ``caller``: for ``NotPrincipal``, ``everyone`` unless exempt."""
         if self.negated:
             return None if self.principals.names_every_layer(caller) else "everyone"
         return self.principals.level(caller)
 
-    def applies(self, caller: Caller) -> bool:
+    def applies(self, caller: ParsedPrincipal) -> bool:
         """True if the statement applies to ``caller``."""
         if self.negated:
             return not self.principals.names_every_layer(caller)

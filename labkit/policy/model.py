@@ -9,7 +9,6 @@ from labkit.policy.conditions import ConditionClause
 from labkit.policy.elements import ActionElement, PrincipalElement, ResourceElement
 from labkit.policy.errors import Finding
 from labkit.policy.kinds import PolicyKind
-from labkit.policy.principals import GrantLevel
 from labkit.policy.variables import VARIABLES_VERSION, Variable
 
 if TYPE_CHECKING:
@@ -34,16 +33,25 @@ class Statement:
     column: int
     required_variables: tuple[Variable, ...] = ()
     _action_match: Any = field(init=False, repr=False, compare=False)
+    _action_negated: bool = field(init=False, repr=False, compare=False)
     _resource_match: Any = field(init=False, repr=False, compare=False)
+    _resource_negated: bool = field(init=False, repr=False, compare=False)
+    _any_resource: bool = field(init=False, repr=False, compare=False)
     _check_principal: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Bind the hot-path matchers once: evaluating a request then costs a few calls.
+        # Bind the hot-path matchers once: evaluating a request then costs a few calls. An
+        # ``Action``/``Resource`` listing ``*`` covers everything: no matcher to run.
         setattr_ = object.__setattr__
-        setattr_(self, "_action_match", self.action._regex.fullmatch)
-        regex = self.resource._regex
+        action, resource, principal = self.action, self.resource, self.principal
+        any_action = not action.negated and "*" in action.patterns
+        setattr_(self, "_action_match", None if any_action else action._regex.fullmatch)
+        setattr_(self, "_action_negated", action.negated)
+        any_resource = not resource.negated and "*" in resource.patterns
+        regex = None if any_resource else resource._regex
         setattr_(self, "_resource_match", None if regex is None else regex.fullmatch)
-        principal = self.principal
+        setattr_(self, "_resource_negated", resource.negated)
+        setattr_(self, "_any_resource", any_resource)
         everyone = principal is not None and not principal.negated and principal.principals.everyone
         setattr_(self, "_check_principal", principal is not None and not everyone)
 
@@ -54,31 +62,26 @@ class Statement:
 
     def applies(self, request: Request) -> bool:
         """True if every element and condition of the statement matches ``request``."""
-        if (self._action_match(request._action_lower) is None) is not self.action.negated:
+        action_match = self._action_match
+        if action_match is not None and (
+            (action_match(request._action_lower) is None) is not self._action_negated
+        ):
             return False
         keys = request._keys
         if self.required_variables and self.unresolved_variables(request):
             return False
         resource_match = self._resource_match
         if resource_match is not None:
-            if (resource_match(request.resource) is None) is not self.resource.negated:
+            if (resource_match(request.resource) is None) is not self._resource_negated:
                 return False
-        elif not self.resource.applies(request.resource, keys):
+        elif not self._any_resource and not self.resource.applies(request.resource, keys):
             return False
-        if self._check_principal and not self.principal.applies(request.caller):  # type: ignore[union-attr]
+        if self._check_principal and not self.principal.applies(request.parsed_principal):  # type: ignore[union-attr]
             return False
         for clause in self.conditions:  # noqa: SIM110 (a loop is faster than all() here)
             if not clause.evaluate(keys):
                 return False
         return True
-
-    def grant_level(self, request: Request) -> GrantLevel | None:
-        """For a matching Allow in a resource-based policy: how its Principal names the caller."""
-        if not self.applies(request):
-            return None
-        if self.principal is None:
-            return "everyone"
-        return self.principal.level(request.caller)
 
     def to_dict(self) -> dict[str, Any]:
         """A short JSON-serialisable reference to the statement."""
@@ -118,13 +121,6 @@ class Policy:
     def label(self) -> str:
         """A short name for explanations: the name, the ARN, or the kind."""
         return self.name or self.arn or self.kind
-
-    def allows_request(self, request: Request) -> bool:
-        """True if an Allow statement matches ``request``."""
-        for statement in self.allows:  # noqa: SIM110
-            if statement.applies(request):
-                return True
-        return False
 
     def __repr__(self) -> str:
         return (

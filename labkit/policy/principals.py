@@ -1,4 +1,4 @@
-"""Who is asking (:class:`Caller`) and whether a ``Principal``/``NotPrincipal`` element names them.
+"""Who is asking (:class:`ParsedPrincipal`) and whether a ``Principal``/``NotPrincipal`` names them.
 
 A caller is seen in layers: a role session is that session, its role and its account; an IAM
 user is that user and its account. ``Principal`` matches if it names any layer (an account ID or
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-CallerKind = Literal[
+PrincipalKind = Literal[
     "session", "user", "role", "root", "federated-user", "service", "anonymous", "other"
 ]
 #: How a Principal element names the caller, strongest first (what a resource policy grants).
@@ -24,29 +24,29 @@ _ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
 @dataclass(frozen=True, slots=True)
-class Caller:
+class ParsedPrincipal:
     """The principal of a request, split into the layers principal matching looks at."""
 
     arn: str
-    kind: CallerKind
+    kind: PrincipalKind
     account: str | None = None
     role_arn: str | None = None
     service: str | None = None
 
 
-def caller_from(principal: str, principal_arn: str | None = None) -> Caller:
+def parse_principal(principal: str, principal_arn: str | None = None) -> ParsedPrincipal:
     """Read the principal as authenticated (session ARN, user ARN, service name, ``*``).
 
     ``principal_arn`` is the request's ``aws:PrincipalArn`` (for a role session, the role ARN with
     its path); without it the role ARN is rebuilt from the session ARN (without a path).
     """
     if principal in ("*", "anonymous", ""):
-        return Caller(principal, "anonymous")
+        return ParsedPrincipal(principal, "anonymous")
     parts = principal.split(":", 5)
     if len(parts) != 6 or parts[0] != "arn":
         if "." in principal:
-            return Caller(principal, "service", service=principal.lower())
-        return Caller(principal, "other")
+            return ParsedPrincipal(principal, "service", service=principal.lower())
+        return ParsedPrincipal(principal, "other")
     _arn, partition, service, _region, account_id, resource = parts
     account = account_id or None
     if service == "sts" and resource.startswith("assumed-role/"):
@@ -60,17 +60,17 @@ def caller_from(principal: str, principal_arn: str | None = None) -> Caller:
             and principal_arn.rsplit("/", 1)[-1] == role_name
         ):
             role_arn = principal_arn
-        return Caller(principal, "session", account, role_arn)
+        return ParsedPrincipal(principal, "session", account, role_arn)
     if service == "sts" and resource.startswith("federated-user/"):
-        return Caller(principal, "federated-user", account)
+        return ParsedPrincipal(principal, "federated-user", account)
     if service == "iam":
         if resource == "root":
-            return Caller(principal, "root", account)
+            return ParsedPrincipal(principal, "root", account)
         if resource.startswith("user/"):
-            return Caller(principal, "user", account)
+            return ParsedPrincipal(principal, "user", account)
         if resource.startswith("role/"):
-            return Caller(principal, "role", account, role_arn=principal)
-    return Caller(principal, "other", account)
+            return ParsedPrincipal(principal, "role", account, role_arn=principal)
+    return ParsedPrincipal(principal, "other", account)
 
 
 def account_of_principal_value(value: str) -> str | None:
@@ -94,7 +94,7 @@ class PrincipalSet:
     federated: frozenset[str] = frozenset()
     canonical_users: frozenset[str] = frozenset()
 
-    def level(self, caller: Caller) -> GrantLevel | None:
+    def level(self, caller: ParsedPrincipal) -> GrantLevel | None:
         """How this set names ``caller`` (``None`` if it does not)."""
         if self.everyone:
             return "everyone"
@@ -114,7 +114,7 @@ class PrincipalSet:
             return "direct"
         return None
 
-    def names_every_layer(self, caller: Caller) -> bool:
+    def names_every_layer(self, caller: ParsedPrincipal) -> bool:
         """True if every layer of ``caller`` is named (what ``NotPrincipal`` needs to exempt it)."""
         if self.everyone:
             return True

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from labkit.policy.principals import Caller, caller_from
+from labkit.policy.principals import ParsedPrincipal, parse_principal
 from labkit.policy.variables import ContextValue
 
 _NOT_YET: Any = object()
@@ -45,7 +45,9 @@ class Request:
     via_endpoint: bool = False
     _keys: dict[str, ContextValue] = field(init=False, repr=False, compare=False)
     _action_lower: str = field(init=False, repr=False, compare=False)
-    _caller: Caller = field(init=False, repr=False, compare=False, default=_NOT_YET)
+    _parsed_principal: ParsedPrincipal = field(
+        init=False, repr=False, compare=False, default=_NOT_YET
+    )
     _accounts: tuple[str | None, str | None] = field(
         init=False, repr=False, compare=False, default=_NOT_YET
     )
@@ -86,14 +88,14 @@ class Request:
         return self._action_lower
 
     @property
-    def caller(self) -> Caller:
+    def parsed_principal(self) -> ParsedPrincipal:
         """The principal split into its layers (session, role, account); computed on first use."""
-        caller = self._caller
-        if caller is _NOT_YET:
+        parsed = self._parsed_principal
+        if parsed is _NOT_YET:
             hint = self._keys.get("aws:principalarn")
-            caller = caller_from(self.principal, hint if isinstance(hint, str) else None)
-            object.__setattr__(self, "_caller", caller)
-        return caller
+            parsed = parse_principal(self.principal, hint if isinstance(hint, str) else None)
+            object.__setattr__(self, "_parsed_principal", parsed)
+        return parsed
 
     def _account_pair(self) -> tuple[str | None, str | None]:
         pair = self._accounts
@@ -115,18 +117,14 @@ class Request:
         return pair
 
     @property
-    def principal_account(self) -> str | None:
-        """The caller's account (from its ARN, else ``aws:PrincipalAccount``)."""
-        return self._account_pair()[0]
-
-    @property
     def resource_account(self) -> str | None:
         """The resource's account (from its ARN, else ``aws:ResourceAccount``), or ``None``."""
         return self._account_pair()[1]
 
     @property
     def cross_account(self) -> bool:
-        """True if the resource belongs to another account than the caller."""
+        """True if the resource belongs to another account than the caller (whose account is
+        its ARN's, else ``aws:PrincipalAccount``)."""
         mine, theirs = self._account_pair()
         return mine is not None and theirs is not None and mine != theirs
 

@@ -6,7 +6,7 @@ No widgets here. :class:`EditorModel` answers with plain values (:class:`Validat
 Validation has two layers, as AWS has them: *refusals* (what ModifyVpcEndpoint would reject:
 JSON syntax and the endpoint-policy grammar, from :func:`labkit.policy.check_policy`) block Apply;
 *lint* findings (unknown actions, misspelt condition keys, resources that never match, from
-:func:`labkit.policy.lint.lint`) are shown but AWS accepts them, so Apply sends the policy anyway.
+:func:`labkit.catalog.lint.lint`) are shown but AWS accepts them, so Apply sends the policy anyway.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from labkit.backend.calls import Call
 from labkit.backend.errors import LabError, PolicyRejected
+from labkit.catalog.lint import lint
 from labkit.policy import Finding, check_policy
-from labkit.policy.lint import lint
-from labkit.probe import Call
 from labkit.ui.policy_info import policy_in_force, pretty, template_name, templates
 from labkit.ui.results import Counts, diff_runs
 

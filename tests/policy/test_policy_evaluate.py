@@ -100,6 +100,15 @@ def test_permissions_boundary_and_session_policy_intersect() -> None:
     )
 
 
+def test_boundary_is_named_before_the_session_policy_when_neither_allows() -> None:
+    boundary = policy("permission-boundary", statement(action="logs:CreateLogStream"))
+    session = policy("session", statement(action="logs:DescribeLogStreams"))
+    decision = decide(request(), identity=IDENTITY, permission_boundary=boundary, session=session)
+    assert decision.denied_by == "permission-boundary"
+    steps = {s.name: s.outcome for s in decision.explanation.steps}
+    assert steps["permissions boundary"] == "deny" and steps["session policy"] == "deny"
+
+
 def resource_policy(principal: object, **extra: object) -> object:
     return policy("resource", statement(action="logs:PutLogEvents", Principal=principal, **extra))
 

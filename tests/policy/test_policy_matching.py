@@ -7,7 +7,9 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from policy_helpers import request
 
+from labkit.policy import parse_policy
 from labkit.policy.elements import ActionElement, ResourceElement
 from labkit.policy.patterns import wildcard_source
 from labkit.policy.variables import literal
@@ -140,3 +142,31 @@ def test_adversarial_patterns_do_not_backtrack() -> None:
     assert resources(pattern).applies(value + "b", {})
     like = "*a" * 15 + "*b"
     assert not actions("s3:" + like).applies("s3:" + "a" * 20_000)
+
+
+@pytest.mark.parametrize(
+    ("elements", "applies"),
+    [
+        ({"Action": ["logs:Create*", "*"], "Resource": "*"}, True),
+        ({"Action": "logs:CreateLogStream", "Resource": ["*", "arn:aws:s3:::b"]}, False),
+        ({"NotAction": "*", "Resource": "*"}, False),
+        ({"Action": "*", "NotResource": "*"}, False),
+        ({"NotAction": "events:*", "NotResource": "arn:aws:s3:::*"}, True),
+        ({"Action": "*", "Resource": ["*", "arn:aws:logs:*:*:log-group:${aws:username}"]}, True),
+        ({"Action": "*", "Resource": ["*", "arn:aws:logs:*:*:log-group:${aws:userid}"]}, False),
+        (
+            {"Action": "*", "Resource": "arn:aws:logs:*:*:log-group:*-${aws:username}:*"},
+            True,
+        ),
+        (
+            {"Action": "*", "Resource": "arn:aws:logs:*:*:log-group:*-${aws:userid}:*"},
+            False,
+        ),
+    ],
+)
+def test_a_listed_star_covers_everything_and_negated_it_covers_nothing(
+    elements: dict[str, object], applies: bool
+) -> None:
+    data = {"Effect": "Allow", **elements}
+    statement = parse_policy({"Version": "2012-10-17", "Statement": data}).statements[0]
+    assert statement.applies(request(context={"aws:username": "allowed"})) is applies

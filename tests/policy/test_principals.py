@@ -17,7 +17,7 @@ from policy_helpers import (
     statement,
 )
 
-from labkit.policy.principals import caller_from
+from labkit.policy.principals import parse_principal
 
 IDENTITY = [policy("identity", ALLOW_ALL)]
 OTHER_IDENTITY = IDENTITY
@@ -75,7 +75,7 @@ def test_role_arn_with_a_path_covers_sessions_via_principal_arn() -> None:
     resource = f"arn:aws:logs:ap-northeast-1:{ACCOUNT}:log-group:g:log-stream:s"
     req = request(resource=resource, principal=session, context={"aws:PrincipalArn": role})
     assert decide(req, identity=IDENTITY, vpc_endpoint=endpoint).allowed
-    assert caller_from(session).role_arn == f"arn:aws:iam::{ACCOUNT}:role/app"
+    assert parse_principal(session).role_arn == f"arn:aws:iam::{ACCOUNT}:role/app"
 
 
 def test_service_principal() -> None:
@@ -115,5 +115,5 @@ def test_not_principal_exempts_only_a_caller_with_every_layer_listed() -> None:
     ],
 )
 def test_caller_kinds(arn: str, kind: str, account: str | None) -> None:
-    caller = caller_from(arn)
+    caller = parse_principal(arn)
     assert (caller.kind, caller.account) == (kind, account)

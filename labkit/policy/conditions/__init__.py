@@ -79,6 +79,9 @@ class ConditionClause:
     matcher: Matcher = field(init=False, repr=False, compare=False)
     _negated: bool = field(init=False, repr=False, compare=False)
     _is_null: bool = field(init=False, repr=False, compare=False)
+    _value_matchers: tuple[Matcher, ...] | None = field(
+        init=False, repr=False, compare=False, default=None
+    )
 
     def __post_init__(self) -> None:
         setattr_ = object.__setattr__
@@ -86,11 +89,6 @@ class ConditionClause:
         setattr_(self, "matcher", self.name.spec.build(self.values))
         setattr_(self, "_negated", self.name.spec.negated)
         setattr_(self, "_is_null", self.name.spec.family == "Null")
-
-    @property
-    def negated(self) -> bool:
-        """True for ``StringNotEquals``, ``NotIpAddress`` and the other negated operators."""
-        return self.name.spec.negated
 
     def evaluate(self, context: Context) -> bool:
         """Whether this clause holds for a request with ``context`` (lower-cased keys)."""
@@ -102,7 +100,12 @@ class ConditionClause:
 
     def value_matcher(self, index: int) -> Matcher:
         """A matcher for the ``index``-th policy value alone (used by explanations)."""
-        return self.name.spec.build(self.values[index : index + 1])
+        matchers = self._value_matchers
+        if matchers is None:  # built once, when an explanation first asks
+            build = self.name.spec.build
+            matchers = tuple(build(self.values[i : i + 1]) for i in range(len(self.values)))
+            object.__setattr__(self, "_value_matchers", matchers)
+        return matchers[index]
 
 
 def clause_holds(

@@ -15,7 +15,7 @@ from policy_helpers import (
     statement,
 )
 
-from labkit.policy.explain_render import FRAME_COLUMNS
+from labkit.policy.explanation import FRAME_COLUMNS
 
 IDENTITY = [policy("identity", statement(action="logs:*", Sid="RoleLogs"), name="role-inline")]
 WALKTHROUGH = policy(

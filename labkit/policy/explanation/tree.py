@@ -1,16 +1,49 @@
-"""The explanation tree's data: policies, steps, and the whole :class:`Explanation`."""
+"""The explanation tree: policies, the statements that decided, the whole :class:`Explanation`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from labkit.policy.decision import StatementRef
-from labkit.policy.explain_statements import StatementExplanation
+from labkit.policy.explanation.render import render_frame, render_text
+from labkit.policy.explanation.statements import StatementExplanation
 from labkit.policy.kinds import PolicyKind
+from labkit.policy.stages import Step
 
 if TYPE_CHECKING:
     import pandas
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRef:
+    """A statement that decided: its policy's kind, name, ARN and level, its index and Sid."""
+
+    kind: PolicyKind
+    policy: str
+    index: int
+    sid: str | None
+    effect: str
+    path: str
+    policy_arn: str | None = None
+    level: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form."""
+        return {
+            "kind": self.kind,
+            "policy": self.policy,
+            "policyArn": self.policy_arn,
+            "level": self.level,
+            "index": self.index,
+            "sid": self.sid,
+            "effect": self.effect,
+            "path": self.path,
+        }
+
+    def __str__(self) -> str:
+        sid = f" ({self.sid})" if self.sid else ""
+        level = f" level {self.level}" if self.level is not None else ""
+        return f"{self.kind}{level} {self.policy} {self.path}{sid}"
 
 
 @dataclass
@@ -65,19 +98,6 @@ class PolicyExplanation:
 
 
 @dataclass
-class Step:
-    """One stage of AWS's evaluation logic and how it went."""
-
-    name: str
-    outcome: str
-    detail: str
-
-    def to_dict(self) -> dict[str, str]:
-        """JSON-serialisable form."""
-        return {"name": self.name, "outcome": self.outcome, "detail": self.detail}
-
-
-@dataclass
 class Explanation:
     """Why a request was allowed or denied; render with :meth:`to_text`, :meth:`to_frame`."""
 
@@ -105,14 +125,10 @@ class Explanation:
 
     def to_text(self) -> str:
         """The tree as indented text."""
-        from labkit.policy.explain_render import render_text
-
         return render_text(self)
 
     def to_frame(self) -> pandas.DataFrame:
         """One row per element or condition checked, with its policy and statement."""
-        from labkit.policy.explain_render import render_frame
-
         return render_frame(self)
 
     def __str__(self) -> str:

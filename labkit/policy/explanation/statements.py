@@ -8,6 +8,7 @@ from typing import Any
 from labkit.policy.conditions import ConditionClause
 from labkit.policy.model import Statement
 from labkit.policy.request import Request
+from labkit.policy.stages import grant_of
 from labkit.policy.variables import ContextValue
 
 
@@ -66,7 +67,12 @@ class StatementExplanation:
 def explain_statement(
     statement: Statement, request: Request, *, resource_policy: bool
 ) -> StatementExplanation:
-    """Check every element and condition of ``statement`` against ``request``."""
+    """Check every element and condition of ``statement`` against ``request``.
+
+    Each check uses the rule :meth:`Statement.applies <labkit.policy.model.Statement.applies>`
+    uses for its element, so ``matched`` (all checks matched) is what the fast path decides.
+    ``resource_policy``: record how a matching Allow names the caller (its ``grant``).
+    """
     keys = request.condition_keys
     checks = [_action_check(statement, request)]
     unresolved = statement.unresolved_variables(request)
@@ -82,16 +88,13 @@ def explain_statement(
             )
         )
     checks.append(_resource_check(statement, request))
-    grant = None
     if statement.principal is not None:
-        check, grant = _principal_check(statement, request)
-        checks.append(check)
+        checks.append(_principal_check(statement, request))
     checks.extend(explain_clause(clause, keys) for clause in statement.conditions)
     matched = all(check.matched for check in checks)
+    grant = None
     if resource_policy and matched and statement.effect == "Allow":
-        grant = grant or "everyone"
-    else:
-        grant = None
+        grant = grant_of(statement, request.parsed_principal)
     return StatementExplanation(
         statement.index, statement.sid, statement.effect, statement.path, matched, checks, grant
     )
@@ -99,16 +102,16 @@ def explain_statement(
 
 def _action_check(statement: Statement, request: Request) -> Check:
     element = statement.action
-    listed = [p for p in element.patterns if element.pattern_matches(p, request.action_lower)]
-    matched = bool(listed) != element.negated
+    listed = element.first_listing(request.action_lower)
+    matched = element.applies(request.action_lower)
     if element.negated:
         detail = (
-            f"{request.action} is excluded by NotAction {listed[0]!r}"
-            if listed
+            f"{request.action} is excluded by NotAction {listed!r}"
+            if listed is not None
             else f"{request.action} is not in NotAction, so the statement covers it"
         )
-    elif listed:
-        detail = f"{listed[0]!r} matches {request.action} (actions ignore case)"
+    elif listed is not None:
+        detail = f"{listed!r} matches {request.action} (actions ignore case)"
     else:
         detail = f"no action pattern matches {request.action}"
     return Check(element.name, matched, detail, list(element.patterns), [request.action])
@@ -125,9 +128,9 @@ def _resource_check(statement: Statement, request: Request) -> Check:
         shown.append(text if text is not None else template.raw)
         for variable in template.variables:
             variables[variable.name] = variable.resolve(keys)
-        if element.pattern_matches(index, request.resource, keys):
+        if not listed and element.pattern_matches(index, request.resource, keys):
             listed.append(shown[-1])
-    matched = bool(listed) != element.negated
+    matched = element.applies(request.resource, keys)
     if element.negated:
         detail = (
             f"the resource is excluded by NotResource {listed[0]!r}"
@@ -144,10 +147,10 @@ def _resource_check(statement: Statement, request: Request) -> Check:
     return Check(element.name, matched, detail, shown, [request.resource], variables=variables)
 
 
-def _principal_check(statement: Statement, request: Request) -> tuple[Check, str | None]:
+def _principal_check(statement: Statement, request: Request) -> Check:
     element = statement.principal
     assert element is not None
-    caller = request.caller
+    caller = request.parsed_principal
     level = element.level(caller)
     matched = element.applies(caller)
     if element.negated:
@@ -168,7 +171,7 @@ def _principal_check(statement: Statement, request: Request) -> tuple[Check, str
         }[level]
     raw = element.raw
     values = [raw] if isinstance(raw, str) else [f"{k}: {v}" for k, v in dict(raw).items()]  # type: ignore[call-overload]
-    return Check(element.name, matched, detail, [str(v) for v in values], [caller.arn]), level
+    return Check(element.name, matched, detail, [str(v) for v in values], [caller.arn])
 
 
 def explain_clause(clause: ConditionClause, keys: dict[str, ContextValue] | Any) -> Check:

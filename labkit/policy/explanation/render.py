@@ -1,4 +1,4 @@
-"""Render an :class:`~labkit.policy.explain.Explanation` as text or as a pandas DataFrame."""
+"""Render an :class:`~labkit.policy.explanation.tree.Explanation` as text or as a DataFrame."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from labkit.policy.kinds import KIND_LABELS
 if TYPE_CHECKING:
     import pandas
 
-    from labkit.policy.explain import Explanation, PolicyExplanation
+    from labkit.policy.explanation.tree import Explanation, PolicyExplanation
 
 _MARK = {True: "[match]", False: "[no match]"}
 _STEP_MARK = {"pass": "ok  ", "deny": "DENY", "skip": "--  ", "none": "--  "}
@@ -89,7 +89,7 @@ def render_text(explanation: Explanation) -> str:
 
 def render_frame(explanation: Explanation) -> pandas.DataFrame:
     """One row per element/condition checked (columns: :data:`FRAME_COLUMNS`)."""
-    import pandas
+    import pandas  # slow to import (~0.4 s): only when a frame is asked for
 
     rows = []
     for policy in explanation.policies:

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from labkit.catalog.lint import lint
 from labkit.cli import main
 from labkit.policy.errors import Finding
-from labkit.policy.lint import lint
 
 ACCOUNT, REGION = "111122223333", "ap-northeast-1"
 GROUP = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:app"
