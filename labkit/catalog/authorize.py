@@ -4,24 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
+from importlib import import_module
+from types import ModuleType
 from typing import Any
 
-from labkit.catalog import events, logs
+from labkit import services
 from labkit.catalog.arns import partition_for
-from labkit.catalog.model import Authorization, Call, OperationSpec, UnknownOperation
+from labkit.catalog.model import Authorization, CallToAuthorize, OperationSpec, UnknownOperation
 
-_SERVICES = {"logs": logs, "events": events}
+
+@cache
+def _mapping(service: str) -> ModuleType | None:
+    """The catalog module the service registry names for ``service`` (None if it has none)."""
+    spec = services.find(service)
+    return None if spec is None or spec.catalog is None else import_module(spec.catalog)
+
+
+def mapped_services() -> tuple[str, ...]:
+    """The services whose operations the catalog maps, in registry order."""
+    return tuple(spec.name for spec in services.with_catalog())
 
 
 def operations(service: str) -> Mapping[str, OperationSpec]:
-    """The operation table of a service (``logs`` or ``events``); empty for others."""
-    module = _SERVICES.get(service)
+    """The operation table of a service (``logs``, ``events``...); empty for others."""
+    module = _mapping(service)
     return module.operations() if module is not None else {}
 
 
 def unmapped(service: str) -> Mapping[str, str]:
     """Operations of a service the catalog knows it cannot map, with the reason."""
-    module = _SERVICES.get(service)
+    module = _mapping(service)
     return module.UNMAPPED if module is not None else {}
 
 
@@ -33,9 +45,10 @@ def authorize_call(
     ``params`` are the request parameters as boto3 takes them. Raises UnknownOperation for an
     operation the catalog cannot map, CallParameterError for a parameter it needs but cannot use.
     """
-    if service not in _SERVICES:
+    if _mapping(service) is None:
+        known = " and ".join(repr(name) for name in mapped_services())
         raise UnknownOperation(
-            service, operation, f"labkit maps only 'logs' and 'events' calls, not {service!r}"
+            service, operation, f"labkit maps only {known} calls, not {service!r}"
         )
     if not isinstance(params, Mapping):
         raise TypeError(f"params must be a mapping of request parameters, not {params!r}")
@@ -45,7 +58,7 @@ def authorize_call(
         if reason is None:
             reason = _unknown_reason(service, operation)
         raise UnknownOperation(service, operation, reason)
-    call = Call(service, operation, params, region, account, partition_for(region))
+    call = CallToAuthorize(service, operation, params, region, account, partition_for(region))
     return spec.build(call)
 
 
@@ -64,7 +77,7 @@ def _unknown_reason(service: str, operation: str) -> str:
 def action_forms() -> Mapping[str, tuple[str, ...]]:
     """For each mapped IAM action (lower-case ``service:action``), every ARN form it may use."""
     forms: dict[str, list[str]] = {}
-    for service in _SERVICES:
+    for service in mapped_services():
         for spec in operations(service).values():
             bucket = forms.setdefault(spec.action.lower(), [])
             bucket.extend(form for form in spec.forms if form not in bucket)

@@ -7,7 +7,7 @@ from typing import Any
 
 from labkit.catalog import dataset
 from labkit.catalog.arns import fill_template, parse_arn, template_regex
-from labkit.catalog.model import Authorization, Call, CallParameterError, ContextValue
+from labkit.catalog.model import Authorization, CallParameterError, CallToAuthorize, ContextValue
 
 ANY_RESOURCE = "*"
 NO_RESOURCE_TYPE_NOTE = (
@@ -16,7 +16,7 @@ NO_RESOURCE_TYPE_NOTE = (
 )
 
 
-def require_str(call: Call, name: str) -> str:
+def require_str(call: CallToAuthorize, name: str) -> str:
     """The string parameter ``name``; a CallParameterError if it is missing or not a string."""
     value = call.params.get(name)
     if value is None:
@@ -30,14 +30,14 @@ def require_str(call: Call, name: str) -> str:
     return value
 
 
-def optional_str(call: Call, name: str) -> str | None:
+def optional_str(call: CallToAuthorize, name: str) -> str | None:
     """The string parameter ``name`` if given (None when absent)."""
     if call.params.get(name) is None:
         return None
     return require_str(call, name)
 
 
-def string_list(call: Call, name: str) -> list[str]:
+def string_list(call: CallToAuthorize, name: str) -> list[str]:
     """A list-of-strings parameter (empty when absent)."""
     value = call.params.get(name)
     if value is None:
@@ -52,7 +52,7 @@ def string_list(call: Call, name: str) -> list[str]:
     return list(value)
 
 
-def dict_list(call: Call, name: str) -> list[Mapping[str, Any]]:
+def dict_list(call: CallToAuthorize, name: str) -> list[Mapping[str, Any]]:
     """A list-of-objects parameter (empty when absent)."""
     value = call.params.get(name)
     if value is None:
@@ -67,7 +67,7 @@ def dict_list(call: Call, name: str) -> list[Mapping[str, Any]]:
     return list(value)
 
 
-def template_arn(call: Call, template: str, **names: str) -> str:
+def template_arn(call: CallToAuthorize, template: str, **names: str) -> str:
     """Fill a resource-type ARN template with the call's partition, Region and account."""
     values = {"Partition": call.partition, "Region": call.region, "Account": call.account}
     values.update(names)
@@ -83,7 +83,7 @@ def sar_template(service: str, resource_type: str) -> str:
 
 
 def make(
-    call: Call,
+    call: CallToAuthorize,
     action: str,
     resource: str,
     resource_type: str | None,
@@ -106,7 +106,7 @@ def make(
     return Authorization(action, resource, resource_type, context, reasons, note, owner)
 
 
-def any_resource(call: Call, action: str) -> list[Authorization]:
+def any_resource(call: CallToAuthorize, action: str) -> list[Authorization]:
     """The call is authorized on ``*`` (no resource type in the dataset)."""
     return [make(call, action, ANY_RESOURCE, None, NO_RESOURCE_TYPE_NOTE)]
 
@@ -124,7 +124,9 @@ def resource_type_of(action: str, arn: str) -> str | None:
     return None
 
 
-def arn_parameter(call: Call, name: str, action: str, keys: Iterable[Any] = ()) -> Authorization:
+def arn_parameter(
+    call: CallToAuthorize, name: str, action: str, keys: Iterable[Any] = ()
+) -> Authorization:
     """The call is authorized on the ARN passed in parameter ``name``, verbatim."""
     arn = require_str(call, name)
     if parse_arn(arn) is None:

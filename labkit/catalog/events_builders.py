@@ -26,8 +26,8 @@ from labkit.catalog.common import (
 )
 from labkit.catalog.model import (
     Authorization,
-    Call,
     CallParameterError,
+    CallToAuthorize,
     ContextValue,
 )
 
@@ -52,7 +52,7 @@ NOTE_NAMED = "authorized on the {type} ARN built from {param} (Service Authoriza
 Keys = Iterable[tuple[str, ContextValue, str]]
 
 
-def bus_arn(call: Call, value: str | None, parameter: str) -> str:
+def bus_arn(call: CallToAuthorize, value: str | None, parameter: str) -> str:
     """The ARN of the bus a parameter names (a name, an ARN, or absent for the default bus)."""
     if value is None:
         value = DEFAULT_BUS
@@ -69,12 +69,16 @@ def bus_arn(call: Call, value: str | None, parameter: str) -> str:
     return template_arn(call, sar_template(SERVICE, "event-bus"), EventBusName=value)
 
 
-def rule_arn(call: Call, rule: str, bus_value: str | None, parameter: str) -> tuple[str, str]:
+def rule_arn(
+    call: CallToAuthorize, rule: str, bus_value: str | None, parameter: str
+) -> tuple[str, str]:
     """The ARN of a rule and its resource type, given the rule name and the bus parameter."""
     bus = parse_arn(bus_arn(call, bus_value, parameter))
     assert bus is not None  # bus_arn returns an ARN
     bus_name = bus.resource[len("event-bus/") :]
-    where = Call(call.service, call.operation, call.params, bus.region, bus.account, bus.partition)
+    where = CallToAuthorize(
+        call.service, call.operation, call.params, bus.region, bus.account, bus.partition
+    )
     if bus_name == DEFAULT_BUS:
         template = sar_template(SERVICE, "rule-on-default-event-bus")
         return template_arn(where, template, RuleName=rule), "rule-on-default-event-bus"
@@ -83,7 +87,7 @@ def rule_arn(call: Call, rule: str, bus_value: str | None, parameter: str) -> tu
     return arn, "rule-on-custom-event-bus"
 
 
-def tags_from(call: Call, parameter: str = "Tags") -> Keys:
+def tags_from(call: CallToAuthorize, parameter: str = "Tags") -> Keys:
     """``aws:RequestTag/*`` and ``aws:TagKeys`` from an EventBridge ``[{Key, Value}]`` list."""
     tags: dict[str, str] = {}
     for item in dict_list(call, parameter):
@@ -99,7 +103,7 @@ def tags_from(call: Call, parameter: str = "Tags") -> Keys:
     return request_tag_keys(tags, parameter)
 
 
-def put_events(call: Call) -> list[Authorization]:
+def put_events(call: CallToAuthorize) -> list[Authorization]:
     entries = dict_list(call, "Entries")
     if not entries:
         raise CallParameterError(
@@ -131,7 +135,7 @@ def put_events(call: Call) -> list[Authorization]:
     return result
 
 
-def pattern_values(call: Call, field: str) -> list[str]:
+def pattern_values(call: CallToAuthorize, field: str) -> list[str]:
     """Plain string values of a top-level field of the rule's EventPattern."""
     text = call.params.get("EventPattern")
     if text is None:
@@ -153,7 +157,7 @@ def pattern_values(call: Call, field: str) -> list[str]:
     return unique(v for v in values if isinstance(v, str)) if isinstance(values, list) else []
 
 
-def put_rule(call: Call) -> list[Authorization]:
+def put_rule(call: CallToAuthorize) -> list[Authorization]:
     arn, rtype = rule_arn(
         call, require_str(call, "Name"), optional_str(call, "EventBusName"), "EventBusName"
     )
@@ -167,8 +171,10 @@ def put_rule(call: Call) -> list[Authorization]:
     return [make(call, "events:PutRule", arn, rtype, NOTE_RULE, keys)]
 
 
-def on_rule(action: str, name_param: str = "Name") -> Callable[[Call], list[Authorization]]:
-    def build(call: Call) -> list[Authorization]:
+def on_rule(
+    action: str, name_param: str = "Name"
+) -> Callable[[CallToAuthorize], list[Authorization]]:
+    def build(call: CallToAuthorize) -> list[Authorization]:
         arn, rtype = rule_arn(
             call,
             require_str(call, name_param),
@@ -186,7 +192,7 @@ def on_rule(action: str, name_param: str = "Name") -> Callable[[Call], list[Auth
     return build
 
 
-def list_rules(call: Call) -> list[Authorization]:
+def list_rules(call: CallToAuthorize) -> list[Authorization]:
     bus = parse_arn(bus_arn(call, optional_str(call, "EventBusName"), "EventBusName"))
     assert bus is not None
     name = bus.resource[len("event-bus/") :]
@@ -196,7 +202,7 @@ def list_rules(call: Call) -> list[Authorization]:
 
 
 def on_bus(action: str, param: str = "Name", *, required: bool = False, tags: bool = False):
-    def build(call: Call) -> list[Authorization]:
+    def build(call: CallToAuthorize) -> list[Authorization]:
         value = require_str(call, param) if required else optional_str(call, param)
         keys = tags_from(call) if tags else []
         arn = bus_arn(call, value, param)
@@ -206,14 +212,19 @@ def on_bus(action: str, param: str = "Name", *, required: bool = False, tags: bo
 
 
 def on_named(action: str, resource_type: str, param: str, placeholder: str):
-    def build(call: Call) -> list[Authorization]:
+    def build(call: CallToAuthorize) -> list[Authorization]:
         return [named_one(call, action, resource_type, param, placeholder)]
 
     return build
 
 
 def named_one(
-    call: Call, action: str, resource_type: str, param: str, placeholder: str, keys: Keys = ()
+    call: CallToAuthorize,
+    action: str,
+    resource_type: str,
+    param: str,
+    placeholder: str,
+    keys: Keys = (),
 ) -> Authorization:
     value = require_str(call, param)
     if value.startswith("arn:"):
@@ -224,7 +235,7 @@ def named_one(
 
 
 def on_endpoint(action: str):
-    def build(call: Call) -> list[Authorization]:
+    def build(call: CallToAuthorize) -> list[Authorization]:
         buses = [b.get("EventBusArn") for b in dict_list(call, "EventBuses")]
         arns = unique(b for b in buses if isinstance(b, str))
         keys = [("events:EventBusArn", arns, "the EventBusArn of each EventBuses entry")]
@@ -233,14 +244,14 @@ def on_endpoint(action: str):
     return build
 
 
-def create_api_destination(call: Call) -> list[Authorization]:
+def create_api_destination(call: CallToAuthorize) -> list[Authorization]:
     return [
         named_one(call, "CreateApiDestination", "api-destination", "Name", "ApiDestinationName"),
         arn_parameter(call, "ConnectionArn", "events:CreateApiDestination"),
     ]
 
 
-def create_archive(call: Call) -> list[Authorization]:
+def create_archive(call: CallToAuthorize) -> list[Authorization]:
     source = require_str(call, "EventSourceArn")
     return [
         named_one(call, "CreateArchive", "archive", "ArchiveName", "ArchiveName"),
@@ -254,7 +265,7 @@ def create_archive(call: Call) -> list[Authorization]:
     ]
 
 
-def start_replay(call: Call) -> list[Authorization]:
+def start_replay(call: CallToAuthorize) -> list[Authorization]:
     destination = call.params.get("Destination")
     target = destination.get("Arn") if isinstance(destination, Mapping) else None
     if not isinstance(target, str):
@@ -275,7 +286,7 @@ def start_replay(call: Call) -> list[Authorization]:
 
 
 def on_arn_param(action: str, param: str = "ResourceARN", keys: str | None = None):
-    def build(call: Call) -> list[Authorization]:
+    def build(call: CallToAuthorize) -> list[Authorization]:
         extra: Keys = ()
         if keys == "tags":
             extra = tags_from(call)
@@ -286,8 +297,8 @@ def on_arn_param(action: str, param: str = "ResourceARN", keys: str | None = Non
     return build
 
 
-def on_any_resource(action: str) -> Callable[[Call], list[Authorization]]:
-    def build(call: Call) -> list[Authorization]:
+def on_any_resource(action: str) -> Callable[[CallToAuthorize], list[Authorization]]:
+    def build(call: CallToAuthorize) -> list[Authorization]:
         return any_resource(call, f"events:{action}")
 
     return build

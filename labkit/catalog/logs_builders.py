@@ -21,8 +21,8 @@ from labkit.catalog.common import (
 )
 from labkit.catalog.model import (
     Authorization,
-    Call,
     CallParameterError,
+    CallToAuthorize,
     ContextValue,
     UnknownOperation,
 )
@@ -50,10 +50,10 @@ NOTE_LIST_GROUPS = (
 )
 NOTE_NAMED = "authorized on the {type} ARN built from {param} (Service Authorization Reference)"
 
-Keys = Callable[[Call], Iterable[tuple[str, ContextValue, str]]]
+Keys = Callable[[CallToAuthorize], Iterable[tuple[str, ContextValue, str]]]
 
 
-def no_keys(call: Call) -> list[tuple[str, ContextValue, str]]:
+def no_keys(call: CallToAuthorize) -> list[tuple[str, ContextValue, str]]:
     return []
 
 
@@ -67,7 +67,7 @@ class LogGroupRef:
     partition: str
 
 
-def group_from_identifier(call: Call, parameter: str, value: str) -> LogGroupRef:
+def group_from_identifier(call: CallToAuthorize, parameter: str, value: str) -> LogGroupRef:
     """A log group from a name or a log-group ARN (with or without a trailing ':*')."""
     if not value.startswith("arn:"):
         return LogGroupRef(value, call.region, call.account, call.partition)
@@ -90,7 +90,7 @@ def group_from_identifier(call: Call, parameter: str, value: str) -> LogGroupRef
     return LogGroupRef(name, arn.region, arn.account, arn.partition or partition_for(arn.region))
 
 
-def one_group(call: Call, name_param: str, id_param: str | None) -> LogGroupRef:
+def one_group(call: CallToAuthorize, name_param: str, id_param: str | None) -> LogGroupRef:
     """The log group of a call that takes a name parameter, an identifier parameter, or both."""
     name = optional_str(call, name_param)
     identifier = optional_str(call, id_param) if id_param else None
@@ -112,7 +112,7 @@ def one_group(call: Call, name_param: str, id_param: str | None) -> LogGroupRef:
 def group_arn(group: LogGroupRef, *, bare: bool) -> str:
     template = sar_template(SERVICE, "log-group")
     arn = template_arn(
-        Call(SERVICE, "", {}, group.region, group.account, group.partition),
+        CallToAuthorize(SERVICE, "", {}, group.region, group.account, group.partition),
         template,
         LogGroupName=group.name,
     )
@@ -127,8 +127,8 @@ def on_group(
     note: str = NOTE_GROUP,
     bare: bool = False,
     keys: Keys = no_keys,
-) -> Callable[[Call], list[Authorization]]:
-    def build(call: Call) -> list[Authorization]:
+) -> Callable[[CallToAuthorize], list[Authorization]]:
+    def build(call: CallToAuthorize) -> list[Authorization]:
         group = one_group(call, name_param, id_param)
         resource = group_arn(group, bare=bare)
         return [make(call, f"{SERVICE}:{action}", resource, "log-group", note, keys(call))]
@@ -136,10 +136,10 @@ def on_group(
     return build
 
 
-def on_groups(action: str, *params: str) -> Callable[[Call], list[Authorization]]:
+def on_groups(action: str, *params: str) -> Callable[[CallToAuthorize], list[Authorization]]:
     """One authorization per log group named in any of ``params`` (names, lists, ARNs)."""
 
-    def build(call: Call) -> list[Authorization]:
+    def build(call: CallToAuthorize) -> list[Authorization]:
         found: list[LogGroupRef] = []
         for param in params:
             value = call.params.get(param)
@@ -161,8 +161,8 @@ def on_groups(action: str, *params: str) -> Callable[[Call], list[Authorization]
     return build
 
 
-def on_stream(action: str) -> Callable[[Call], list[Authorization]]:
-    def build(call: Call) -> list[Authorization]:
+def on_stream(action: str) -> Callable[[CallToAuthorize], list[Authorization]]:
+    def build(call: CallToAuthorize) -> list[Authorization]:
         group = one_group(call, "logGroupName", "logGroupIdentifier")
         stream = require_str(call, "logStreamName")
         resource = f"{group_arn(group, bare=True)}:log-stream:{stream}"
@@ -171,14 +171,14 @@ def on_stream(action: str) -> Callable[[Call], list[Authorization]]:
     return build
 
 
-def describe_log_groups(call: Call) -> list[Authorization]:
+def describe_log_groups(call: CallToAuthorize) -> list[Authorization]:
     resource = template_arn(call, sar_template(SERVICE, "log-group"), LogGroupName="")
     resource += ":log-stream:"
     return [make(call, "logs:DescribeLogGroups", resource, None, NOTE_LIST_GROUPS)]
 
 
 def on_named(action: str, resource_type: str, param: str, placeholder: str, keys: Keys = no_keys):
-    def build(call: Call) -> list[Authorization]:
+    def build(call: CallToAuthorize) -> list[Authorization]:
         value = require_str(call, param)
         if value.startswith("arn:"):
             return [arn_parameter(call, param, f"{SERVICE}:{action}", keys(call))]
@@ -190,7 +190,7 @@ def on_named(action: str, resource_type: str, param: str, placeholder: str, keys
 
 
 def on_arn_param(action: str, param: str, keys: Keys = no_keys, note: str | None = None):
-    def build(call: Call) -> list[Authorization]:
+    def build(call: CallToAuthorize) -> list[Authorization]:
         auth = arn_parameter(call, param, f"{SERVICE}:{action}", keys(call))
         if note is None:
             return [auth]
@@ -212,7 +212,7 @@ def on_arn_param(action: str, param: str, keys: Keys = no_keys, note: str | None
 def on_arn_only(action: str, param: str, what: str):
     """Authorized on an ARN parameter that may also be a name the dataset cannot turn into one."""
 
-    def build(call: Call) -> list[Authorization]:
+    def build(call: CallToAuthorize) -> list[Authorization]:
         value = require_str(call, param)
         if not value.startswith("arn:"):
             raise UnknownOperation(
@@ -226,17 +226,17 @@ def on_arn_only(action: str, param: str, what: str):
     return build
 
 
-def on_any_resource(action: str) -> Callable[[Call], list[Authorization]]:
-    def build(call: Call) -> list[Authorization]:
+def on_any_resource(action: str) -> Callable[[CallToAuthorize], list[Authorization]]:
+    def build(call: CallToAuthorize) -> list[Authorization]:
         return any_resource(call, f"{SERVICE}:{action}")
 
     return build
 
 
-def on_kms_key(action: str) -> Callable[[Call], list[Authorization]]:
+def on_kms_key(action: str) -> Callable[[CallToAuthorize], list[Authorization]]:
     """AssociateKmsKey/DisassociateKmsKey: a log group by name, or a resourceIdentifier ARN."""
 
-    def build(call: Call) -> list[Authorization]:
+    def build(call: CallToAuthorize) -> list[Authorization]:
         identifier = optional_str(call, "resourceIdentifier")
         if identifier and ":log-group:" not in identifier:
             raise UnknownOperation(

@@ -16,15 +16,15 @@ from labkit.catalog.common import (
 from labkit.catalog.logs_builders import SERVICE, Keys, on_group, on_groups
 from labkit.catalog.model import (
     Authorization,
-    Call,
     CallParameterError,
+    CallToAuthorize,
     ContextValue,
     UnknownOperation,
 )
 
 
 def tags_from(param: str) -> Keys:
-    def keys(call: Call) -> list[tuple[str, ContextValue, str]]:
+    def keys(call: CallToAuthorize) -> list[tuple[str, ContextValue, str]]:
         value = call.params.get(param) or {}
         if not isinstance(value, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
@@ -41,13 +41,13 @@ def tags_from(param: str) -> Keys:
 
 
 def tag_keys_from(param: str) -> Keys:
-    def keys(call: Call) -> list[tuple[str, ContextValue, str]]:
+    def keys(call: CallToAuthorize) -> list[tuple[str, ContextValue, str]]:
         return tag_keys_only(string_list(call, param), param)
 
     return keys
 
 
-def subscription_filter(call: Call) -> list[Authorization]:
+def subscription_filter(call: CallToAuthorize) -> list[Authorization]:
     """PutSubscriptionFilter: the log group, and a Logs destination when it is the target."""
     result = on_group("PutSubscriptionFilter")(call)
     destination = require_str(call, "destinationArn")
@@ -66,14 +66,14 @@ def subscription_filter(call: Call) -> list[Authorization]:
     return result
 
 
-def delivery_source_keys(call: Call) -> list[tuple[str, ContextValue, str]]:
+def delivery_source_keys(call: CallToAuthorize) -> list[tuple[str, ContextValue, str]]:
     keys = tags_from("tags")(call)
     source = require_str(call, "resourceArn")
     keys.append(("logs:LogGeneratingResourceArns", [source], "the resourceArn passed"))
     return list(keys)
 
 
-def delivery_destination_keys(call: Call) -> list[tuple[str, ContextValue, str]]:
+def delivery_destination_keys(call: CallToAuthorize) -> list[tuple[str, ContextValue, str]]:
     keys = list(tags_from("tags")(call))
     config = call.params.get("deliveryDestinationConfiguration")
     if isinstance(config, dict) and isinstance(config.get("destinationResourceArn"), str):
@@ -87,18 +87,18 @@ def delivery_destination_keys(call: Call) -> list[tuple[str, ContextValue, str]]
     return keys
 
 
-def tag_log_group(call: Call) -> list[Authorization]:
+def tag_log_group(call: CallToAuthorize) -> list[Authorization]:
     """TagLogGroup: the API reference says tag condition keys cannot restrict it: none set."""
     tags_from("tags")(call)  # still validate the parameter
     return on_group("TagLogGroup", id_param=None)(call)
 
 
-def untag_log_group(call: Call) -> list[Authorization]:
+def untag_log_group(call: CallToAuthorize) -> list[Authorization]:
     string_list(call, "tags")
     return on_group("UntagLogGroup", id_param=None)(call)
 
 
-def metric_filters(call: Call) -> list[Authorization]:
+def metric_filters(call: CallToAuthorize) -> list[Authorization]:
     if call.params.get("logGroupName") is None:
         raise UnknownOperation(
             SERVICE,
@@ -108,7 +108,7 @@ def metric_filters(call: Call) -> list[Authorization]:
     return on_group("DescribeMetricFilters", id_param=None)(call)
 
 
-def anomaly_detector(call: Call) -> list[Authorization]:
+def anomaly_detector(call: CallToAuthorize) -> list[Authorization]:
     result = on_groups("CreateLogAnomalyDetector", "logGroupArnList")(call)
     keys = list(tags_from("tags")(call))
     return [
@@ -117,7 +117,7 @@ def anomaly_detector(call: Call) -> list[Authorization]:
     ]
 
 
-def list_anomalies(call: Call) -> list[Authorization]:
+def list_anomalies(call: CallToAuthorize) -> list[Authorization]:
     if call.params.get("anomalyDetectorArn") is None:
         return any_resource(call, "logs:ListAnomalies")
     return [arn_parameter(call, "anomalyDetectorArn", "logs:ListAnomalies")]

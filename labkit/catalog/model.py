@@ -53,7 +53,7 @@ class Authorization:
 
 
 @dataclass(frozen=True, slots=True)
-class Call:
+class CallToAuthorize:
     """An API call as the catalog sees it: which operation, its parameters, where it is sent."""
 
     service: str
@@ -64,7 +64,7 @@ class Call:
     partition: str
 
 
-Builder = Callable[[Call], list[Authorization]]
+Builder = Callable[[CallToAuthorize], list[Authorization]]
 
 
 @dataclass(frozen=True, slots=True)
