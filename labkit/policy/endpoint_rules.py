@@ -1,6 +1,7 @@
 """Rules that apply to VPC endpoint policies on top of the policy grammar.
 
-* The document may be at most 20,480 characters, white space included (an error, as on AWS).
+* The document may be at most 20,480 characters, white space included (an error, as on AWS;
+  measured before reading, with every other policy type's limit, in :mod:`labkit.policy.limits`).
 * The newer restrictions of the AWS PrivateLink guide ("Considerations"), reported as warnings
   because AWS does not say whether it refuses such a document or merely never matches it:
   (a) no wildcards and no numeric operators with global keys that carry system-generated
@@ -16,10 +17,11 @@ from collections.abc import Iterable
 
 from labkit.policy.conditions.base import OperatorSpec
 from labkit.policy.jsontext import Node
+from labkit.policy.limits import VPC_ENDPOINT
 from labkit.policy.patterns import has_wildcard
 from labkit.policy.reading import Reader
 
-MAX_CHARACTERS = 20_480
+MAX_CHARACTERS = VPC_ENDPOINT.characters
 MIN_LITERAL_RUN = 6
 
 #: Global keys whose values are identifiers AWS generates (accounts, orgs, VPCs, endpoints).
@@ -38,20 +40,6 @@ SYSTEM_ID_KEYS = frozenset(
         "aws:vpceorgid",
     }
 )
-
-
-def check_size(reader: Reader) -> None:
-    """Error if the text is longer than an endpoint policy may be."""
-    size = len(reader.text)
-    if size > MAX_CHARACTERS:
-        reader.error(
-            "policy-too-large",
-            MAX_CHARACTERS,
-            "",
-            f"the endpoint policy has {size:,} characters; the limit is {MAX_CHARACTERS:,} "
-            "including white space",
-            "shorten it: remove white space, merge statements or use wildcards in actions",
-        )
 
 
 def check_resource_value(reader: Reader, value: str, node: Node, path: str) -> None:

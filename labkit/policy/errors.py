@@ -55,8 +55,10 @@ class PolicyValidationError(ValueError):
     """A policy document AWS would refuse, with where and how to fix it.
 
     ``code`` is AWS's error code (``InvalidPolicyDocument`` for VPC endpoint policies,
-    ``MalformedPolicyDocument`` otherwise); ``reason`` is one sentence; ``hint`` says how to fix it.
+    ``MalformedPolicyDocument`` otherwise; a document over its size limit gets that limit's code,
+    ``LimitExceeded`` for IAM); ``reason`` is one sentence; ``hint`` says how to fix it.
     ``findings`` holds every error found (the first one is the one this exception describes).
+    ``aws_text``, when set, is AWS's own text for this refusal (see :attr:`aws_message`).
     """
 
     def __init__(
@@ -70,8 +72,10 @@ class PolicyValidationError(ValueError):
         hint: str | None = None,
         rule: str = "invalid",
         findings: tuple[Finding, ...] = (),
+        aws_text: str | None = None,
     ) -> None:
         self.code = code
+        self.aws_text = aws_text
         self.reason = reason
         self.line = line
         self.column = column
@@ -91,16 +95,23 @@ class PolicyValidationError(ValueError):
     @property
     def aws_message(self) -> str:
         """The text AWS puts in its error response where known (EC2 quotes a syntax position)."""
-        if self.rule == "json-syntax" and self.code == "InvalidPolicyDocument":
+        if self.aws_text is not None:
+            return self.aws_text
+        syntax = self.rule in ("json-syntax", "too-deep")
+        if syntax and self.code == "InvalidPolicyDocument":
             position = f"({self.line},{self.column})"
             return f"The Policy Document is not valid. Syntax error at position {position}"
-        if self.rule == "json-syntax":
+        if syntax:
             return "Syntax errors in policy."
         return self.reason
 
     @classmethod
     def from_finding(
-        cls, code: str, finding: Finding, findings: tuple[Finding, ...]
+        cls,
+        code: str,
+        finding: Finding,
+        findings: tuple[Finding, ...],
+        aws_text: str | None = None,
     ) -> PolicyValidationError:
         """The exception for the first error ``finding`` among ``findings``."""
         return cls(
@@ -112,4 +123,5 @@ class PolicyValidationError(ValueError):
             hint=finding.hint,
             rule=finding.code,
             findings=findings,
+            aws_text=aws_text,
         )

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from labkit.policy import endpoint_rules
+from labkit.policy import limits
 from labkit.policy.errors import Finding, PolicyValidationError
-from labkit.policy.jsontext import JsonSyntaxError, LineIndex, Node, parse
+from labkit.policy.jsontext import MAX_DEPTH, JsonSyntaxError, LineIndex, Node, parse
 from labkit.policy.kinds import (
     PolicyKind,
     check_kind,
@@ -38,30 +38,49 @@ def parse_policy(
     kind: PolicyKind = "identity",
     arn: str | None = None,
     name: str | None = None,
+    limit: str | None = None,
 ) -> Policy:
-    """Read and validate a policy document; raise :class:`PolicyValidationError` if AWS would."""
+    """Read and validate a policy document; raise :class:`PolicyValidationError` if AWS would.
+
+    ``limit`` names the size limit when the kind alone does not say it (``"user-inline"``,
+    ``"managed"``, ... :data:`labkit.policy.limits.BY_NAME`); a document over it is refused with
+    that limit's code (``LimitExceeded`` for IAM) before it is read.
+    """
     check_kind(kind)
+    size_limit = limits.size_limit(kind, limit)
     text = source_text(source, kind)
-    return _parse_text(text, kind, arn, name)
+    return _parse_text(text, kind, arn, name, size_limit)
 
 
-def check_policy(source: Source, *, kind: PolicyKind = "identity") -> list[Finding]:
-    """Every error and warning in a policy document (errors first). Never raises for bad input."""
+def check_policy(
+    source: Source, *, kind: PolicyKind = "identity", limit: str | None = None
+) -> list[Finding]:
+    """Every error and warning in a policy document (errors first). Never raises for bad input.
+
+    A document over its size limit or nested too deep gets that one error: it is not read.
+    """
     check_kind(kind)
+    size_limit = limits.size_limit(kind, limit)
     try:
         text = source_text(source, kind)
     except PolicyValidationError as err:
         return list(err.findings)
-    _policy, findings = read_document(text, kind)
+    _policy, findings = read_document(text, kind, size_limit=size_limit)
     return findings
 
 
 @lru_cache(maxsize=512)
-def _parse_text(text: str, kind: PolicyKind, arn: str | None, name: str | None) -> Policy:
-    policy, findings = read_document(text, kind, arn=arn, name=name)
+def _parse_text(
+    text: str, kind: PolicyKind, arn: str | None, name: str | None, size_limit: limits.SizeLimit
+) -> Policy:
+    policy, findings = read_document(text, kind, arn=arn, name=name, size_limit=size_limit)
     errors = tuple(f for f in findings if f.severity == "error")
     if errors or policy is None:
-        raise PolicyValidationError.from_finding(error_code(kind), errors[0], errors)
+        first = errors[0]
+        if first.code == limits.TOO_LARGE:
+            aws_text = size_limit.aws_message.replace("{name}", name or "").strip()
+            raise PolicyValidationError.from_finding(size_limit.code, first, errors, aws_text)
+        raise PolicyValidationError.from_finding(error_code(kind), first, errors)
     return policy
 
 
@@ -88,6 +107,7 @@ def source_text(source: Source, kind: str) -> str:
                 error_code(kind), finding, (finding,)
             ) from None
     if isinstance(source, Mapping):
+        _check_mapping_shape(source, kind)
         return _render_mapping(source, kind)
     raise TypeError(f"a policy is JSON text, bytes or a dict, not {type(source).__name__}")
 
@@ -110,6 +130,46 @@ def _render_mapping(source: Mapping[str, Any], kind: str) -> str:
         "use only dicts, lists, strings, numbers, booleans and None",
     )
     raise PolicyValidationError.from_finding(error_code(kind), finding, (finding,))
+
+
+def _check_mapping_shape(source: Mapping[str, Any], kind: str) -> None:
+    """Refuse a dict nested too deep (or holding itself) or too large, before rendering it.
+
+    Walks with its own stack: no recursion, and it stops at the first level or value too many.
+    """
+    stack: list[tuple[Any, str, int]] = [(source, "", 1)]
+    values = 0
+    while stack:
+        value, path, depth = stack.pop()
+        values += 1
+        if values > limits.MAX_DOCUMENT_CHARACTERS:
+            _refuse_mapping(
+                limits.BY_KIND[kind].code,
+                limits.TOO_LARGE,
+                f"the document has more than {limits.MAX_DOCUMENT_CHARACTERS:,} values",
+                path,
+                "shorten it: no policy document may be that large",
+            )
+        if isinstance(value, Mapping | list | tuple):
+            if depth > MAX_DEPTH:
+                _refuse_mapping(
+                    error_code(kind),
+                    limits.TOO_DEEP,
+                    f"values are nested more than {MAX_DEPTH} levels deep (or hold themselves)",
+                    path,
+                    "a policy needs at most five levels of nesting",
+                )
+            items = (
+                [(join(path, str(k)), v) for k, v in value.items()]
+                if isinstance(value, Mapping)
+                else [(f"{path}[{i}]", v) for i, v in enumerate(value)]
+            )
+            stack.extend((item, item_path, depth + 1) for item_path, item in reversed(items))
+
+
+def _refuse_mapping(code: str, rule: str, message: str, path: str, hint: str) -> None:
+    finding = Finding("error", rule, message, None, None, path, hint)
+    raise PolicyValidationError.from_finding(code, finding, (finding,))
 
 
 def _first_non_json(value: Any, path: str) -> tuple[str, Any] | None:
@@ -135,9 +195,21 @@ def _first_non_json(value: Any, path: str) -> tuple[str, Any] | None:
 
 
 def read_document(
-    text: str, kind: str, *, arn: str | None = None, name: str | None = None
+    text: str,
+    kind: str,
+    *,
+    arn: str | None = None,
+    name: str | None = None,
+    size_limit: limits.SizeLimit | None = None,
 ) -> tuple[Policy | None, list[Finding]]:
-    """Read ``text`` as a policy of ``kind``: the policy (``None`` if unreadable), all findings."""
+    """Read ``text`` as a policy of ``kind``: the policy (``None`` if unreadable), all findings.
+
+    Size and nesting are measured first (:func:`labkit.policy.limits.measure`): a document
+    over either limit is not read at all.
+    """
+    problem = limits.measure(text, size_limit or limits.size_limit(kind))
+    if problem is not None:
+        return None, [problem]
     reader = Reader(text, kind)
     try:
         root = parse(text)
@@ -146,8 +218,6 @@ def read_document(
             "error", "json-syntax", err.offset, err.path, f"not valid JSON: {err.reason}", err.hint
         )
         return None, _ordered(reader.findings)
-    if kind == "vpc-endpoint":
-        endpoint_rules.check_size(reader)
     if not reader.expect(root, ("object",), "", "a policy document"):
         return None, _ordered(reader.findings)
     members = reader.members(root, "")

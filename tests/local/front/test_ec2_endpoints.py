@@ -214,6 +214,22 @@ def test_oversized_policy_is_refused(clean: Any) -> None:
     assert code == "InvalidPolicyDocument" and "20480" in message
 
 
+@pytest.mark.parametrize("bracket", ["[", '{"a":'])
+def test_a_policy_nested_a_thousand_deep_is_answered_and_changes_nothing(
+    clean: Any, bracket: str
+) -> None:
+    created = create(clean)
+    vpce = created["VpcEndpointId"]
+    closing = "]" if bracket == "[" else "}"
+    text = '{"Statement":' + bracket * 1000 + closing * 1000 + "}"
+    with pytest.raises(ClientError) as excinfo:
+        clean.ec2().modify_vpc_endpoint(VpcEndpointId=vpce, PolicyDocument=text)
+    code, message, status = error_of(excinfo)
+    assert (code, status) == ("InvalidPolicyDocument", 400)
+    assert message.startswith("The Policy Document is not valid. Syntax error at position (1,")
+    assert describe(clean, vpce)["PolicyDocument"] == DEFAULT_INTERFACE_POLICY
+
+
 def test_private_dns_needs_dns_hostnames(clean: Any) -> None:
     ec2 = clean.ec2()
     vpc = clean.seeded.vpc_id

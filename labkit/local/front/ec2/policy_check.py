@@ -13,6 +13,7 @@ from typing import Any
 from labkit.local.front.ec2.errors import Ec2Error
 from labkit.local.world.endpoint_model import MAX_POLICY_CHARS
 from labkit.policy import PolicyValidationError, parse_policy
+from labkit.policy.limits import VPC_ENDPOINT, measure
 
 NOT_VALID = "The Policy Document is not valid."
 
@@ -28,6 +29,12 @@ def check_endpoint_policy(text: str) -> None:
             "InvalidPolicyDocument",
             f"{NOT_VALID} The policy is {len(text)} characters long; an endpoint policy may "
             f"have at most {MAX_POLICY_CHARS} characters, white space included.",
+        )
+    too_deep = measure(text, VPC_ENDPOINT)  # before json.loads, which recurses per level
+    if too_deep is not None:
+        raise Ec2Error(
+            "InvalidPolicyDocument",
+            f"{NOT_VALID} Syntax error at position ({too_deep.line},{too_deep.column})",
         )
     try:
         json.loads(text, parse_constant=_reject_constant)
