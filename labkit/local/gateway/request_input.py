@@ -8,7 +8,10 @@ they do not (texts as the framework words them; see docs/fidelity/local-data.md)
 * a member of the wrong JSON type: ``SerializationException`` such as
   ``NUMBER_VALUE can not be converted to a String``;
 * a target naming no operation of the service: ``UnknownOperationException``, no message;
-* a required member missing: the service's validation error
+* a body nested deeper than JSON readers go, or a string holding an unpaired UTF-16 surrogate
+  (``"\ud800"``): ``SerializationException`` (labkit's choice, docs/fidelity/local-data.md);
+* a required member missing, or a member breaking the model's ``min``/``max``/``pattern``/``enum``
+  (:mod:`labkit.local.gateway.request_constraints`): the service's validation error
   (``InvalidParameterException`` for CloudWatch Logs, ``ValidationException`` for EventBridge)
   ``1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint:
   Member must not be null``.
@@ -17,6 +20,7 @@ they do not (texts as the framework words them; see docs/fidelity/local-data.md)
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -25,7 +29,11 @@ import botocore.session
 from botocore.model import OperationModel, ServiceModel, Shape
 
 from labkit import services
+from labkit.local.gateway import request_constraints
 from labkit.local.wire.json11 import AwsError
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -76,11 +84,37 @@ def parse_body(body: bytes) -> dict[str, Any]:
         return {}
     try:
         value = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise serialization_error() from None
-    if isinstance(value, dict):
-        return value
-    raise serialization_error(_misplaced(value, "Structure"))
+    if not isinstance(value, dict):
+        raise serialization_error(_misplaced(value, "Structure"))
+    if _SURROGATE_ESCAPE.search(body):
+        where = _unpaired_surrogate(value)
+        if where is not None:
+            raise serialization_error(
+                f"Invalid UTF-16: an unpaired surrogate in the string at '{where}'; "
+                "send text as valid Unicode"
+            )
+    return value
+
+
+def _unpaired_surrogate(value: dict[str, Any]) -> str | None:
+    """The path of the first key or string that holds an unpaired surrogate (no recursion)."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return path or "(body)"
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                inner_path = f"{path}.{key}" if path else key
+                if _SURROGATE.search(key):
+                    return inner_path
+                stack.append((inner, inner_path))
+        elif isinstance(item, list):
+            stack.extend((inner, f"{path}.{i}") for i, inner in enumerate(item, start=1))
+    return None
 
 
 def operation_of(target: str | None) -> tuple[str, OperationModel]:
@@ -107,26 +141,17 @@ def read_call(target: str | None, body: bytes) -> ServiceCall:
 
 
 def check_params(call: ServiceCall) -> None:
-    """Raise :class:`AwsError` for a member of the wrong type or a missing required member."""
+    """Raise :class:`AwsError` for a member of the wrong type, then for every member missing or
+    breaking the model's constraints (one validation error listing them all)."""
     shape = service_model(call.service).operation_model(call.operation).input_shape
     if shape is None:
         return
     problem = _type_problem(call.params, shape)
     if problem:
         raise serialization_error(problem)
-    missing = _missing_required(call.params, shape, "")
-    if missing:
-        raise AwsError(validation_code(call.service), _validation_message(missing))
-
-
-def _validation_message(paths: list[str]) -> str:
-    count = len(paths)
-    noun = "error" if count == 1 else "errors"
-    details = "; ".join(
-        f"Value null at '{path}' failed to satisfy constraint: Member must not be null"
-        for path in paths
-    )
-    return f"{count} validation {noun} detected: {details}"
+    found = request_constraints.problems(call.params, shape)
+    if found:
+        raise AwsError(validation_code(call.service), request_constraints.message(found))
 
 
 def _token(value: Any) -> str:
@@ -186,27 +211,3 @@ def _type_problem(value: Any, shape: Shape) -> str | None:
     if isinstance(value, bool) or not isinstance(value, types):
         return _misplaced(value, wanted)
     return None
-
-
-def _missing_required(value: Any, shape: Shape, prefix: str) -> list[str]:
-    """Paths (``entries.1.source`` style) of required members that are absent or null."""
-    if shape.type_name == "structure" and isinstance(value, dict):
-        missing = []
-        for name, member in shape.members.items():
-            path = f"{prefix}{_lower_first(name)}"
-            if value.get(name) is None:
-                if name in shape.required_members:
-                    missing.append(path)
-                continue
-            missing.extend(_missing_required(value[name], member, f"{path}."))
-        return missing
-    if shape.type_name == "list" and isinstance(value, list):
-        missing = []
-        for index, item in enumerate(value, start=1):
-            missing.extend(_missing_required(item, shape.member, f"{prefix}{index}."))
-        return missing
-    return []
-
-
-def _lower_first(name: str) -> str:
-    return name[:1].lower() + name[1:]
