@@ -22,6 +22,10 @@ class MissingPlaceholder(KeyError):
     """A data file uses a ``{{name}}`` that the caller did not supply."""
 
 
+class DataFileError(ValueError):
+    """A data file is not what labkit reads: the message names the file, the place and the fix."""
+
+
 def data_root() -> Traversable:
     """The folder holding ``policies/`` and ``scenarios/``."""
     return resources.files("labkit").joinpath("_data")
@@ -70,8 +74,27 @@ def policy_names() -> list[str]:
 
 
 def scenario(name: str) -> dict[str, Any]:
-    """The scenario ``data/scenarios/<name>.json`` as a dict (placeholders are not used there)."""
-    return json.loads(_read("scenarios", name))
+    """The scenario ``data/scenarios/<name>.json`` as a dict (placeholders are not used there).
+
+    Raises :class:`DataFileError` naming the file, line and column if it is not a JSON object.
+    """
+    source = f"data/scenarios/{name}.json"
+    try:
+        value = json.loads(_read("scenarios", name))
+    except json.JSONDecodeError as err:
+        raise DataFileError(
+            f"{source}: line {err.lineno}, column {err.colno}: not valid JSON ({err.msg}); "
+            "fix the JSON there"
+        ) from None
+    except (UnicodeDecodeError, RecursionError) as err:
+        raise DataFileError(
+            f"{source}: not readable JSON text ({type(err).__name__}); save it as UTF-8 JSON"
+        ) from None
+    if not isinstance(value, dict):
+        raise DataFileError(
+            f"{source}: the document must be a JSON object, not {type(value).__name__}"
+        )
+    return value
 
 
 def scenario_names() -> list[str]:

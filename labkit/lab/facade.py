@@ -87,8 +87,13 @@ class Lab:
             lines.append("redaction on: account and instance IDs are shown as X")
         return self.redactor.text("\n".join(lines))
 
+    @property
+    def running(self) -> bool:
+        """False once the lab was stopped, or its backend (the local lab process) is gone."""
+        return not self._stopped and bool(getattr(self.backend, "running", True))
+
     def __repr__(self) -> str:
-        state = "stopped" if self._stopped else "running"
+        state = "running" if self.running else "stopped"
         return f"<Lab {state}\n{self.banner()}>"
 
     def confirm(self, account_id: str) -> None:

@@ -69,6 +69,11 @@ class LocalBackend:
             ) from None
         return cls(lab)
 
+    @property
+    def running(self) -> bool:
+        """Whether the lab process is alive (``repr(lab)`` says stopped when it is not)."""
+        return self.lab.running
+
     # -- Backend protocol -------------------------------------------------------------------
     def _who(self, who: str) -> Any:
         if who not in self.info.identities:
@@ -90,9 +95,11 @@ class LocalBackend:
 
     def env(self, who: str = "instance") -> dict[str, str]:
         """The lab's shell environment for ``who``; variables it unsets are left out."""
+        self.lab.ensure_running()
         return {k: v for k, v in self.lab.env(self._who(who)).items() if v is not None}
 
     def network(self) -> NetworkFacts:
+        self.lab.ensure_running()
         return self._facts
 
     def record(
@@ -108,6 +115,7 @@ class LocalBackend:
             return None
 
     def dns_server(self, view: str) -> tuple[str, int] | None:
+        self.lab.ensure_running()
         return self.lab.info.dns_vpc if view == "vpc" else self.lab.info.dns_public
 
     def require_write(self, what: str) -> None:

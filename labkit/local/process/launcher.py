@@ -32,6 +32,7 @@ from botocore.credentials import (
 from botocore.utils import InstanceMetadataFetcher
 
 from labkit import services
+from labkit.backend.errors import LabError
 from labkit.backend.record import DecisionRecord
 from labkit.local.network import guard
 from labkit.local.process import envfile
@@ -47,6 +48,44 @@ _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 class LabStartError(RuntimeError):
     """The lab process could not start; the message says why."""
+
+
+class LabStopped(LabError):
+    """The lab process is gone (stopped, killed or crashed): start a new lab."""
+
+    def __init__(self, pid: int, exit_code: int | None) -> None:
+        self.pid = pid
+        self.exit_code = exit_code
+        super().__init__(
+            f"the lab stopped (pid {pid}, {describe_exit(exit_code)}): run `labkit.start()` again",
+            "run `labkit.start()` again (a new lab starts from its scenario; what the old one "
+            "held is gone)",
+        )
+
+
+def describe_exit(code: int | None) -> str:
+    """``exit 1``, ``exit -9 (killed by SIGKILL)`` or ``still running``."""
+    if code is None:
+        return "still running"
+    if code < 0:
+        with contextlib.suppress(ValueError):
+            return f"exit {code} (killed by {signal.Signals(-code).name})"
+    return f"exit {code}"
+
+
+#: Prefixes of the variables that could carry the learner's real AWS identity or settings into
+#: the lab process (keys, profile, config and credentials files, endpoints, CA bundle, ...).
+_SCRUBBED_PREFIXES = ("AWS_", "BOTO_")
+
+
+def lab_process_env(environ: dict[str, str] | os._Environ[str]) -> dict[str, str]:
+    """The lab process's environment: this one without any ``AWS_*``/``BOTO_*`` variable, and
+    with the shared config and credentials files pointed at nothing, so no profile, key or
+    setting of the learner's ever reaches it."""
+    env = {k: v for k, v in environ.items() if not k.upper().startswith(_SCRUBBED_PREFIXES)}
+    env["AWS_CONFIG_FILE"] = os.devnull
+    env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    return env
 
 
 def _read_ready(fd: int, process: subprocess.Popen[bytes], timeout: float) -> dict[str, Any]:
@@ -82,6 +121,19 @@ def _stop_process(process: subprocess.Popen[bytes], lifeline: int | None) -> Non
     if lifeline is not None:
         with contextlib.suppress(OSError):
             os.close(lifeline)
+
+
+def _ignored_env_vars() -> dict[str, tuple[Any, None, Any, Any]]:
+    """botocore's session variables with their environment variable names taken away."""
+    return {
+        name: (config_name, None, default, convert)
+        for name, (config_name, _env, default, convert) in (
+            botocore.session.Session.SESSION_VARIABLES.items()
+        )
+    }
+
+
+_IGNORED_ENV_VARS = _ignored_env_vars()
 
 
 @functools.cache
@@ -142,6 +194,7 @@ class LocalLab:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 start_new_session=True,
+                env=lab_process_env(os.environ),
             )
         finally:
             os.close(ready_w)
@@ -170,6 +223,16 @@ class LocalLab:
         """The lab process id."""
         return self._process.pid
 
+    @property
+    def exit_code(self) -> int | None:
+        """The lab process's exit status (negative: the signal that ended it); None if running."""
+        return self._process.poll()
+
+    def ensure_running(self) -> None:
+        """Raise :class:`LabStopped` if the lab process is gone."""
+        if not self.running:
+            raise LabStopped(self.pid, self.exit_code)
+
     def stop(self) -> None:
         """Stop the lab process (frees every port and thread); idempotent."""
         self._finalizer()
@@ -188,7 +251,10 @@ class LocalLab:
     # ------------------------------------------------------------------ identities
 
     def _botocore_session(self, who: Who) -> botocore.session.Session:
-        session = botocore.session.Session()
+        self.ensure_running()
+        # No variable of the kernel's (AWS_PROFILE, AWS_CONFIG_FILE, ...) may steer it: every
+        # setting it reads is set below.
+        session = botocore.session.Session(session_vars=_IGNORED_ENV_VARS)
         session.register_component("data_loader", _shared_loader())  # service models read once
         session.set_config_variable("config_file", self.info.config_file)
         session.set_config_variable("credentials_file", os.devnull)
@@ -249,6 +315,7 @@ class LocalLab:
     # ------------------------------------------------------------------ control API
 
     def _ctl(self, method: str, path: str) -> tuple[int, Any]:
+        self.ensure_running()
         request = urllib.request.Request(
             self.info.urls["ctl"] + path,
             method=method,
@@ -259,6 +326,9 @@ class LocalLab:
                 return response.status, json.loads(response.read())
         except urllib.error.HTTPError as err:
             return err.code, json.loads(err.read() or b"{}")
+        except OSError:
+            self.ensure_running()  # died during the call: say so
+            raise
 
     def decision(self, request_id: str) -> DecisionRecord:
         """The gateway's record of a request; KeyError if the lab has none for that ID."""

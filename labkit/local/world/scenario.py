@@ -17,6 +17,7 @@ from botocore.config import Config
 
 from labkit import data
 from labkit.local.world.moto import ec2_network
+from labkit.local.world.scenario_schema import check_scenario
 
 # Instance-role sessions last six hours, like EC2's own; the IMDS stand-in mints a new one
 # when less than INSTANCE_SESSION_REFRESH_SECONDS remain.
@@ -295,8 +296,12 @@ def _seed_other_account(
 
 
 def seed(seeder: Seeder, name: str) -> SeededLab:
-    """Create scenario ``name`` in the moto server behind ``seeder``."""
+    """Create scenario ``name`` in the moto server behind ``seeder``.
+
+    The file is checked whole first (:func:`check_scenario`): a malformed one seeds nothing.
+    """
     spec = data.scenario(name)
+    check_scenario(spec, f"data/scenarios/{name}.json")
     account = spec["account_id"]
     network = _seed_network(seeder, spec)
     identities = _seed_identities(seeder, spec)

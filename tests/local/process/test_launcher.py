@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from labkit.local.process.launcher import LabStartError, LocalLab
+from labkit.lab.facade import Lab
+from labkit.local.backend import LocalBackend
+from labkit.local.process.launcher import LabStartError, LabStopped, LocalLab, lab_process_env
 
 
 def tcp_ports(lab: LocalLab) -> list[tuple[str, int]]:
@@ -209,3 +211,68 @@ def test_lab_sessions_refuse_real_aws_hosts(lab: LocalLab) -> None:
         real = lab.session(who).client("sts", endpoint_url="https://sts.amazonaws.com")
         with pytest.raises(RealAWSRefused):
             real.get_caller_identity()
+
+
+PLANTED = {
+    "AWS_ACCESS_KEY_ID": "AKIAQWERTYUIOPASDFGH",
+    "AWS_SECRET_ACCESS_KEY": "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",
+    "AWS_SESSION_TOKEN": "FwoGZXIvYXdzEPLANTEDTOKEN",
+    "AWS_PROFILE": "nope",
+    "AWS_DEFAULT_PROFILE": "nope",
+    "AWS_CONFIG_FILE": "/nonexistent/aws/config",
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/aws/credentials",
+    "AWS_ENDPOINT_URL": "https://example.invalid",
+    "AWS_CA_BUNDLE": "/nonexistent/ca.pem",
+}
+
+
+def test_the_learners_aws_settings_never_reach_the_lab_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in PLANTED.items():
+        monkeypatch.setenv(name, value)
+    lab = LocalLab.start("walkthrough")
+    try:
+        environ = Path(f"/proc/{lab.pid}/environ").read_bytes().decode(errors="replace")
+        for value in PLANTED.values():
+            assert value not in environ
+        assert "AWS_CONFIG_FILE=/dev/null" in environ.split("\0")
+        # the kernel's own sessions ignore them too: AWS_PROFILE=nope is not ProfileNotFound
+        identity = lab.client("sts", "admin").get_caller_identity()
+        assert identity["Arn"] == lab.info.admin_arn
+        assert lab.client("logs", "instance").describe_log_groups()["logGroups"]
+    finally:
+        lab.stop()
+
+
+def test_a_killed_lab_is_reported_as_stopped_with_its_pid_and_exit() -> None:
+    backend = LocalBackend.start()
+    lab = backend.lab
+    try:
+        os.kill(lab.pid, signal.SIGKILL)
+        lab._process.wait(timeout=10)
+        assert not backend.running and "stopped" in repr(lab)
+        facade = Lab(backend)
+        assert repr(facade).startswith("<Lab stopped")
+        for attempt in (
+            facade.probe,
+            lambda: backend.client("logs"),
+            lambda: backend.decision("any-id"),
+            lambda: backend.env("admin"),
+        ):
+            with pytest.raises(LabStopped) as caught:
+                attempt()
+            text = str(caught.value)
+            assert f"the lab stopped (pid {lab.pid}, exit -9 (killed by SIGKILL))" in text
+            assert "run `labkit.start()` again" in text
+    finally:
+        backend.stop()
+
+
+def test_lab_process_env_keeps_everything_but_aws_settings() -> None:
+    env = lab_process_env({"PATH": "/bin", "aws_profile": "x", "AWS_X": "1", "BOTO_CONFIG": "c"})
+    assert env == {
+        "PATH": "/bin",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
