@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from labkit.backend.record import DecisionRecord, Evaluation, RecordedRequest
-from labkit.local.gateway.decision_log import DecisionLog
+from labkit.backend.record import DecisionRecord, Evaluation, RecordedPolicy, RecordedRequest
+from labkit.local.gateway.decision_log import DecisionLog, record_bytes
 
 
 def record(request_id: str, **facts: object) -> DecisionRecord:
@@ -87,3 +87,27 @@ def test_a_record_survives_its_trip_through_json() -> None:
         "vpc-endpoint",
         request,
     )
+
+
+def test_the_log_is_capped_by_estimated_bytes_as_well_as_by_count() -> None:
+    policy = RecordedPolicy("identity", "x" * 10_000)
+    evaluation = Evaluation(RecordedRequest("p", "a", "r"), "Allowed", policies=(policy,) * 3)
+    heavy = record("h0", evaluations=(evaluation,))
+    size = record_bytes(heavy)
+    assert size > 30_000
+    log = DecisionLog(capacity=1_000, max_bytes=size * 5)
+    for index in range(50):
+        log.record(record(f"h{index}", evaluations=(evaluation,)))
+    assert len(log) == 5 and log.estimated_bytes <= size * 5
+    assert log.get("h44") is None and log.get("h49") is not None
+    light = DecisionLog(capacity=3, max_bytes=10**9)
+    for index in range(10):
+        light.record(record(f"l{index}"))
+    assert list(light) == ["l7", "l8", "l9"]
+
+
+def test_a_record_larger_than_the_byte_cap_is_still_kept_alone() -> None:
+    log = DecisionLog(max_bytes=1)
+    log.record(record("a"))
+    log.record(record("b"))
+    assert list(log) == ["b"] and log.get("b") is not None
