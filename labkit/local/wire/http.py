@@ -50,6 +50,8 @@ BODY_TIMEOUT = 30.0
 MAX_CONNECTIONS = 1024
 """Connections served at once per listener; one more is answered 503 and closed."""
 _BACKSTOP_SECONDS = 120.0  # no single socket read or write blocks longer than this
+_LINGER_SECONDS = 1.0  # after a refusal, read what the client still sends for this long
+_LINGER_BYTES = 1024 * 1024
 _DIGITS = re.compile(r"[0-9]{1,18}")
 
 
@@ -276,6 +278,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     server: LoopbackServer
     sys_version = ""
     timed_out: str | None = None
+    _refused = False  # answered with a refusal that closes the connection
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: requests carry identities and answers carry credentials."""
@@ -317,7 +320,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
             understood = self.parse_request()  # sets close_connection as the request asks
         finally:
             self.rfile = real_rfile
-        if understood:
+        if understood and self.request_version == "HTTP/0.9":
+            self.send_error(400)  # a request line without a version: HTTP/0.9 is not served
+        elif understood:
             self._serve()
         self.wfile.flush()
 
@@ -330,6 +335,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if not line or not line.endswith(b"\n"):
                 if len(line) > MAX_HEAD_BYTES:
                     return bare(414 if not lines else 431)
+                if (line or lines) and self.timed_out is None:
+                    return bare(400)  # the client stopped sending mid-head: not a request
                 return None
             if not lines and line in (b"\r\n", b"\n"):
                 continue  # a stray line ending before a request is ignored (RFC 9112 §2.2)
@@ -392,7 +399,22 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return payload_too_large()
         return int(text)
 
+    def finish(self) -> None:
+        """Flush, then close gently: after a refusal the client may still be sending, and
+        closing with unread input would reset the connection and lose the answer."""
+        super().finish()
+        if not self._refused:
+            return
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(_LINGER_SECONDS)
+            drained = 0
+            while drained < _LINGER_BYTES and (chunk := self.connection.recv(65536)):
+                drained += len(chunk)
+
     def _write(self, response: WireResponse) -> None:
+        if response.close and response.status >= 400:
+            self._refused = True
         self.send_response_only(response.status, response.reason or status_reason(response.status))
         for name, value in response.headers:
             self.send_header(name, value)

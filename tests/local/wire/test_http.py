@@ -125,7 +125,29 @@ MALFORMED = [
     (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400),  # a TLS hello, by mistake
     (b"GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
     (b"BREW\r\n\r\n", 400),
+    (b"GET /\r\n\r\n", 400),  # HTTP/0.9: no version, not served
 ]
+
+
+def exchange_then_stop_sending(url: str, payload: bytes) -> bytes:
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as conn:
+        conn.sendall(payload)
+        conn.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := conn.recv(65536):
+            received += chunk
+        return received
+
+
+@pytest.mark.parametrize("listener", LISTENERS)
+def test_a_head_cut_short_or_a_flood_still_gets_its_answer(lab: LocalLab, listener: str) -> None:
+    url = lab.info.urls[listener]
+    tls_hello = b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 64
+    assert status_of(exchange_then_stop_sending(url, tls_hello)) == 400
+    assert status_of(exchange_then_stop_sending(url, b"GET / HTTP/1.1\r\nHost")) == 400
+    flood = b"GET / HTTP/1.1\r\nX-B: " + b"y" * 300_000 + b"\r\n\r\n"
+    assert status_of(exchange_then_stop_sending(url, flood)) == 431
 
 
 @pytest.mark.parametrize("listener", LISTENERS)
