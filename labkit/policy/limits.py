@@ -14,7 +14,7 @@ limit, not to the document. The limits and who counts what (sources in each entr
 | role trust policy | 2,048 | not counted | ``LimitExceeded`` |
 | SCP, RCP | 5,120 | counted | ``ConstraintViolationException`` (Organizations) |
 | session policy | 2,048 | counted | ``ValidationError`` (STS) |
-| resource-based policy | 20,480 | counted | ``MalformedPolicyDocument`` (labkit's bound) |
+| resource-based policy | 131,072 (no common limit) | counted | ``MalformedPolicyDocument`` |
 
 Nesting: at most :data:`MAX_DEPTH` levels of objects and arrays (a policy needs five). Any text
 longer than :data:`MAX_DOCUMENT_CHARACTERS` (botocore's ``policyDocumentType`` ``max``) is refused
@@ -119,13 +119,13 @@ SESSION = SizeLimit(
     "IAM User Guide, 'Session policies' (plaintext at most 2,048 characters)",
 )
 RESOURCE = SizeLimit(
-    20_480,
+    MAX_DOCUMENT_CHARACTERS,
     True,
     "MalformedPolicyDocument",
     "a resource-based policy",
     "The policy document is too large.",
-    "labkit's bound: the largest of the resource policies the lab's services take "
-    "(each service applies its own, e.g. CloudWatch Logs 5,120)",
+    "no limit common to every service (CloudWatch Logs 5,120, S3 20 KB, ...): only the longest "
+    "document any AWS API takes; each service's own limit is its front's to apply",
 )
 
 #: The limit each policy kind is checked against unless the caller names another.
