@@ -60,7 +60,16 @@ EXTRA_COLUMNS: tuple[str, ...] = ("who", "operation", "target", "request_id")
 ALL_COLUMNS: tuple[str, ...] = PROBE_COLUMNS + EXTRA_COLUMNS
 MESSAGE_LIMIT = 400
 
-__all__ = ["ALL_COLUMNS", "PROBE_COLUMNS", "Call", "ProbeTarget", "run_calls", "to_frame"]
+__all__ = [
+    "ALL_COLUMNS",
+    "PROBE_COLUMNS",
+    "Call",
+    "CallOutcome",
+    "ProbeTarget",
+    "invoke_call",
+    "run_calls",
+    "to_frame",
+]
 
 
 class ProbeTarget(Protocol):
@@ -76,7 +85,9 @@ class ProbeTarget(Protocol):
 
 
 @dataclass
-class _Outcome:
+class CallOutcome:
+    """What came back from one call: status, error code and message, request ID, latency."""
+
     http_status: int | None
     error_code: str
     message: str
@@ -86,17 +97,31 @@ class _Outcome:
 
 
 def run_calls(target: ProbeTarget, calls: Iterable[Call]) -> pd.DataFrame:
-    """Make every call through ``target`` in order and return one row per call."""
+    """Make every call through ``target`` in order and return one row per call.
+
+    A target with ``invoke_calls(calls) -> list[CallOutcome]`` makes the calls itself (the aws
+    backend runs the instance's calls on the lab instance, in one batch); otherwise each call
+    goes through ``target.client``.
+    """
+    selected = list(calls)
+    invoke_all = getattr(target, "invoke_calls", None)
+    outcomes = invoke_all(selected) if invoke_all is not None else _each(target, selected)
     rows = []
+    for call, outcome in zip(selected, outcomes, strict=True):
+        record = target.record(call, outcome.request_id, outcome.error)
+        rows.append(_row(call, outcome, record))
+    return to_frame(rows)
+
+
+def _each(target: ProbeTarget, calls: Sequence[Call]) -> list[CallOutcome]:
     clients: dict[tuple[str, str], Any] = {}
+    outcomes = []
     for call in calls:
         key = (call.service, call.who)
         if key not in clients:
             clients[key] = target.client(call.service, call.who)
-        outcome = _invoke(clients[key], call)
-        record = target.record(call, outcome.request_id, outcome.error)
-        rows.append(_row(call, outcome, record))
-    return to_frame(rows)
+        outcomes.append(invoke_call(clients[key], call))
+    return outcomes
 
 
 def to_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
@@ -112,7 +137,8 @@ def to_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def _invoke(client: Any, call: Call) -> _Outcome:
+def invoke_call(client: Any, call: Call) -> CallOutcome:
+    """Make one call through a botocore client; its outcome, errors included."""
     method: Callable[..., Mapping[str, Any]] = getattr(client, xform_name(call.operation))
     started = time.perf_counter()
     try:
@@ -121,7 +147,7 @@ def _invoke(client: Any, call: Call) -> _Outcome:
         elapsed = (time.perf_counter() - started) * 1000
         meta = exc.response.get("ResponseMetadata", {})
         error = exc.response.get("Error", {})
-        return _Outcome(
+        return CallOutcome(
             http_status=meta.get("HTTPStatusCode"),
             error_code=str(error.get("Code", "")),
             message=str(error.get("Message", "")),
@@ -136,10 +162,10 @@ def _invoke(client: Any, call: Call) -> _Outcome:
         botocore.exceptions.ConnectionClosedError,
     ) as exc:
         elapsed = (time.perf_counter() - started) * 1000
-        return _Outcome(None, "Timeout", str(exc), None, elapsed, {"Code": "Timeout"})
+        return CallOutcome(None, "Timeout", str(exc), None, elapsed, {"Code": "Timeout"})
     elapsed = (time.perf_counter() - started) * 1000
     meta = response.get("ResponseMetadata", {})
-    return _Outcome(
+    return CallOutcome(
         http_status=meta.get("HTTPStatusCode"),
         error_code="",
         message=summarize_response(response),
@@ -156,7 +182,7 @@ def summarize_response(response: Mapping[str, Any]) -> str:
     return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
 
 
-def _row(call: Call, outcome: _Outcome, record: DecisionRecord | None) -> dict[str, Any]:
+def _row(call: Call, outcome: CallOutcome, record: DecisionRecord | None) -> dict[str, Any]:
     request = record.request if record else None
     return {
         "principal": record.principal if record else None,

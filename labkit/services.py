@@ -169,6 +169,19 @@ SERVICES: tuple[ServiceSpec, ...] = (
         endpoint_services=("ssm",),
         json_target_prefix="AmazonSSM",
     ),
+    ServiceSpec(
+        # read by the aws backend only (is the account in an organization, so can SCPs apply?)
+        name="organizations",
+        title="Organizations",
+        service_id="Organizations",
+        client_name="organizations",
+        signing_name="organizations",
+        protocol="json",
+        plane="names",
+        host="organizations.us-east-1.amazonaws.com",  # global: signed for us-east-1
+        public_address="203.0.113.17",
+        json_target_prefix="AWSOrganizationsV20161128",
+    ),
 )
 
 _BY_NAME = {spec.name: spec for spec in SERVICES}

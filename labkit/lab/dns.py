@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import dnslib
 
@@ -39,6 +41,16 @@ class DigResult:
         """Whether every address lies in ``cidr`` (e.g. the VPC's 172.31.0.0/16)."""
         net = ipaddress.ip_network(cidr)
         return bool(self.addresses) and all(ipaddress.ip_address(a) in net for a in self.addresses)
+
+    @classmethod
+    def from_answer(cls, answer: Mapping[str, Any], view: str) -> DigResult:
+        """A resolver's answer as a backend reports it (``name``, ``server``, ``status``,
+        ``answers`` as [name, ttl, type, value]), e.g. asked on the lab instance."""
+        records = tuple(
+            Record(str(name), int(ttl), str(rtype), str(value))
+            for name, ttl, rtype, value in answer.get("answers", [])
+        )
+        return cls(str(answer["name"]), view, str(answer["server"]), str(answer["status"]), records)
 
     def __str__(self) -> str:
         lines = [

@@ -23,28 +23,70 @@ def endpoint_service_name(service: str, region: str) -> str:
     return spec.endpoint_service_name(region) if spec else f"com.amazonaws.{region}.{service}"
 
 
-def find(ec2: Any, vpc_id: str, name: str) -> dict[str, Any] | None:
-    """The live endpoint for service ``name`` in the VPC, or None."""
+def live_in_vpc(ec2: Any, vpc_id: str, name: str) -> list[dict[str, Any]]:
+    """Every live endpoint for service ``name`` in the VPC, whoever made it."""
+    if not vpc_id:
+        return []
     found = ec2.describe_vpc_endpoints(
         Filters=[
             {"Name": "vpc-id", "Values": [vpc_id]},
             {"Name": "service-name", "Values": [name]},
         ]
     )["VpcEndpoints"]
-    live = [e for e in found if e.get("State", "").lower() not in GONE_STATES]
+    return [e for e in found if e.get("State", "").lower() not in GONE_STATES]
+
+
+def run_of(endpoint: Mapping[str, Any]) -> str | None:
+    """The run an endpoint is tagged with (None: not made by labkit)."""
+    tags = {t["Key"]: t["Value"] for t in endpoint.get("Tags", [])}
+    return tags.get(RUN_ID_TAG)
+
+
+def find(ec2: Any, vpc_id: str, name: str, *, run_id: str | None = None) -> dict[str, Any] | None:
+    """The live endpoint for service ``name`` in the VPC, or None.
+
+    With ``run_id``: only the one tagged with that run (what a run may change or delete).
+    Without: the run's own is not known, so the one private DNS sends calls to comes first.
+    """
+    live = live_in_vpc(ec2, vpc_id, name)
+    if run_id is not None:
+        live = [e for e in live if run_of(e) == run_id]
+    live.sort(key=lambda e: not e.get("PrivateDnsEnabled"))
     return live[0] if live else None
 
 
-def require(ec2: Any, vpc_id: str, name: str) -> dict[str, Any]:
-    """Like :func:`find`, but a clear error when there is none."""
-    endpoint = find(ec2, vpc_id, name)
+def not_ours(ec2: Any, vpc_id: str, name: str, run_id: str) -> list[dict[str, Any]]:
+    """Live endpoints for ``name`` in the VPC that another run or someone else made."""
+    return [e for e in live_in_vpc(ec2, vpc_id, name) if run_of(e) != run_id]
+
+
+def owner_label(endpoint: Mapping[str, Any]) -> str:
+    """Who made an endpoint, as the lab lists it: ``not ours`` or ``labkit run <id>``."""
+    run = run_of(endpoint)
+    return f"labkit run {run}" if run else "not ours (no labkit tag)"
+
+
+def require(ec2: Any, vpc_id: str, name: str, *, run_id: str | None = None) -> dict[str, Any]:
+    """Like :func:`find`, but a clear error when there is none (naming any left alone)."""
+    endpoint = find(ec2, vpc_id, name, run_id=run_id)
     if endpoint is None:
         short = name.rsplit(".", 1)[-1]
+        others = not_ours(ec2, vpc_id, name, run_id) if run_id else []
+        left = "".join(
+            f"; {e['VpcEndpointId']} ({owner_label(e)}) is there and is left alone" for e in others
+        )
+        whose = f"of run {run_id} " if run_id else ""
         raise LabError(
-            f"there is no {name} endpoint in {vpc_id} yet",
+            f"there is no {name} endpoint {whose}in {vpc_id} yet{left}",
             f"create it first: lab.create_endpoint({short!r})",
         )
     return endpoint
+
+
+def private_dns_holder(ec2: Any, vpc_id: str, name: str, run_id: str) -> dict[str, Any] | None:
+    """Another's endpoint for ``name`` in the VPC that has private DNS on (AWS allows one)."""
+    holders = [e for e in not_ours(ec2, vpc_id, name, run_id) if e.get("PrivateDnsEnabled")]
+    return holders[0] if holders else None
 
 
 def create(

@@ -117,6 +117,13 @@ def _reevaluated(lab: Lab, series: pd.Series) -> RowExplanation:
     decision, more = evaluate_live(
         lab, str(principal), str(action), str(resource), None if pd.isna(via) else bool(via)
     )
+    observed = series.get("decision")
+    if isinstance(observed, str) and observed != decision.decision:
+        more.append(
+            f"the call itself was {observed} (HTTP {series.get('http_status')}); the policies "
+            f"readable now give {decision.decision}: a policy labkit cannot read, or a change "
+            "since the call, makes the difference — the call's answer is what happened"
+        )
     return RowExplanation(title, "re-evaluated", decision, notes + more, redactor=lab.redactor)
 
 
@@ -187,7 +194,10 @@ def explain_message(
 
 
 def _unmask(lab: Lab, text: str) -> str:
-    instance = lab.backend.network().instance_id or MEMO_INSTANCE
+    try:
+        instance = lab.backend.network().instance_id or MEMO_INSTANCE
+    except LabError:  # a real-AWS run not set up yet has no instance to read the mask as
+        instance = MEMO_INSTANCE
     return text.replace(MEMO_INSTANCE, instance).replace(MEMO_ACCOUNT, lab.account_id)
 
 

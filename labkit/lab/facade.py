@@ -143,15 +143,41 @@ class Lab:
         return ep.endpoint_service_name(service, self.region)
 
     def endpoint(self, service: str = "logs") -> dict[str, Any] | None:
-        """DescribeVpcEndpoints' record of the ``service`` endpoint (None if there is none)."""
-        found = ep.find(self._ec2(), self.backend.network().vpc_id, self._service_name(service))
+        """DescribeVpcEndpoints' record of this run's ``service`` endpoint (None if none)."""
+        found = self._own_endpoint(service)
         return self.show(found) if found else None
 
+    def _own_endpoint(self, service: str) -> dict[str, Any] | None:
+        vpc_id = self.backend.network().vpc_id
+        return ep.find(self._ec2(), vpc_id, self._service_name(service), run_id=self.run_id)
+
+    def _require_own(self, service: str) -> dict[str, Any]:
+        """This run's endpoint; endpoints not tagged with the run are never changed."""
+        vpc_id = self.backend.network().vpc_id
+        return ep.require(self._ec2(), vpc_id, self._service_name(service), run_id=self.run_id)
+
     def _endpoint_id(self, service: str) -> str:
-        endpoint = ep.require(
-            self._ec2(), self.backend.network().vpc_id, self._service_name(service)
-        )
-        return endpoint["VpcEndpointId"]
+        return str(self._require_own(service)["VpcEndpointId"])
+
+    def endpoints(self) -> pd.DataFrame:
+        """Every live endpoint in the VPC with who made it: this run, another, or not ours."""
+        vpc_id = self.backend.network().vpc_id
+        found = self._ec2().describe_vpc_endpoints(
+            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]
+        )["VpcEndpoints"]
+        rows = [
+            (
+                e["VpcEndpointId"],
+                e.get("ServiceName"),
+                e.get("State"),
+                bool(e.get("PrivateDnsEnabled")),
+                "this run" if ep.run_of(e) == self.run_id else ep.owner_label(e),
+            )
+            for e in found
+            if e.get("State", "").lower() not in ep.GONE_STATES
+        ]
+        columns = ["VpcEndpointId", "ServiceName", "State", "PrivateDnsEnabled", "owner"]
+        return self.show(pd.DataFrame(rows, columns=columns))
 
     def create_endpoint(
         self,
@@ -167,6 +193,11 @@ class Lab:
         """
         self.backend.require_write(f"create a {service} endpoint")
         text = None if policy is None else self._checked_policy_text(policy)
+        existing = self._own_endpoint(service)
+        if existing is not None:
+            return self._reuse_endpoint(service, existing, text, private_dns)
+        if private_dns:
+            self._refuse_second_private_dns(service)
         if hasattr(self.backend, "endpoint_security_group"):
             self.backend.endpoint_security_group()
         created = ep.create(
@@ -184,31 +215,55 @@ class Lab:
         current = ep.describe(self._ec2(), created["VpcEndpointId"])
         return self.show(ep.summary(current))
 
+    def _reuse_endpoint(
+        self, service: str, endpoint: dict[str, Any], text: str | None, private_dns: bool
+    ) -> pd.DataFrame:
+        """This run's endpoint brought to what ``create_endpoint`` asked (a rerun reuses it)."""
+        endpoint_id = str(endpoint["VpcEndpointId"])
+        wanted = text if text is not None else self.policy_text("full-access")
+        if endpoint.get("PolicyDocument") != wanted:
+            ep.modify(self._ec2(), endpoint_id, PolicyDocument=wanted)
+        if bool(endpoint.get("PrivateDnsEnabled")) != private_dns:
+            if private_dns:
+                self._refuse_second_private_dns(service)
+            ep.modify(self._ec2(), endpoint_id, PrivateDnsEnabled=private_dns)
+        self.lifecycle = [str(endpoint.get("State", ""))]
+        return self.show(ep.summary(ep.describe(self._ec2(), endpoint_id)))
+
+    def _refuse_second_private_dns(self, service: str) -> None:
+        """AWS allows one private-DNS endpoint per service in a VPC: never ask for a second."""
+        vpc_id = self.backend.network().vpc_id
+        name = self._service_name(service)
+        holder = ep.private_dns_holder(self._ec2(), vpc_id, name, self.run_id)
+        if holder is not None:
+            raise LabError(
+                f"{holder['VpcEndpointId']} ({ep.owner_label(holder)}) already serves "
+                f"{name} with private DNS in {vpc_id}; AWS allows one, and labkit leaves "
+                "that endpoint alone",
+                "use private_dns=False (calls then reach it only by its vpce- name), run the lab "
+                "in a VPC of its own (start without vpc_id), or free the name yourself",
+            )
+
     def enis(self, service: str = "logs") -> pd.DataFrame:
         """The endpoint's network interfaces: one per subnet, each with a private address."""
-        endpoint = ep.require(
-            self._ec2(), self.backend.network().vpc_id, self._service_name(service)
-        )
-        return self.show(ep.enis(self._ec2(), endpoint))
+        return self.show(ep.enis(self._ec2(), self._require_own(service)))
 
     def dns_entries(self, service: str = "logs") -> pd.DataFrame:
         """The endpoint's DNS names, as DescribeVpcEndpoints lists them."""
-        endpoint = ep.require(
-            self._ec2(), self.backend.network().vpc_id, self._service_name(service)
-        )
-        return self.show(ep.dns_entries(endpoint))
+        return self.show(ep.dns_entries(self._require_own(service)))
 
     def cost(self, service: str = "logs") -> EndpointCost:
         """What this endpoint would cost per hour on AWS (per AZ-hour, all its subnets)."""
-        endpoint = ep.require(
-            self._ec2(), self.backend.network().vpc_id, self._service_name(service)
-        )
+        endpoint = self._require_own(service)
         return endpoint_cost(self.region, len(endpoint.get("SubnetIds", [])))
 
     def set_private_dns(self, service: str, enabled: bool) -> None:
         """Turn the endpoint's private DNS on or off (ModifyVpcEndpoint)."""
         self.backend.require_write(f"change private DNS of the {service} endpoint")
-        ep.modify(self._ec2(), self._endpoint_id(service), PrivateDnsEnabled=enabled)
+        endpoint_id = self._endpoint_id(service)
+        if enabled:
+            self._refuse_second_private_dns(service)
+        ep.modify(self._ec2(), endpoint_id, PrivateDnsEnabled=enabled)
 
     def delete_endpoint(self, service: str = "logs") -> None:
         """Delete the ``service`` endpoint (DeleteVpcEndpoints)."""
@@ -241,9 +296,7 @@ class Lab:
 
     def policy(self, service: str = "logs") -> str:
         """The endpoint policy in force, read back with DescribeVpcEndpoints."""
-        endpoint = ep.require(
-            self._ec2(), self.backend.network().vpc_id, self._service_name(service)
-        )
+        endpoint = self._require_own(service)
         return self.show(endpoint.get("PolicyDocument", ""))
 
     def set_policy(self, policy: str | Mapping[str, Any], service: str = "logs") -> str:
@@ -275,6 +328,10 @@ class Lab:
         if view not in ("vpc", "public"):
             raise ValueError("view must be 'vpc' (on the instance) or 'public' (outside the VPC)")
         name = name or f"logs.{self.region}.amazonaws.com"
+        remote = getattr(self.backend, "resolve", None)
+        answer = remote(name, view) if remote is not None else None
+        if answer is not None:
+            return self.show(DigResult.from_answer(answer, view))
         return self.show(dig(name, self.backend.dns_server(view), view))
 
     # -- probes ------------------------------------------------------------------------------
@@ -288,11 +345,30 @@ class Lab:
 
     def probe(self, calls: str | Call | Iterable[Call] = "walkthrough") -> pd.DataFrame:
         """Make the calls for real and return one row per call (see ``labkit.probe``)."""
-        selected = self._select(calls)
+        selected = self._callable(self._select(calls))
         self.backend.require_write("make probe calls (they write log events)")
         frame = run_calls(self.backend, selected)
         self.history.append(frame)
         return self.show(frame)
+
+    def _callable(self, calls: list[Call]) -> list[Call]:
+        """``calls`` without those of identities this lab has not (said in one line)."""
+        known = self.backend.info.identities
+        kept = [c for c in calls if c.who in known]
+        skipped = sorted({c.who for c in calls if c.who not in known})
+        if skipped:
+            print(
+                f"{len(calls) - len(kept)} of {len(calls)} calls skipped: this lab has no "
+                f"{', '.join(skipped)} identity (only the local lab holds another account's keys)"
+            )
+        return kept
+
+    def local_only(self, what: str) -> bool:
+        """True on the local lab; elsewhere says in one line that only it can show ``what``."""
+        if self.backend.info.backend == "local":
+            return True
+        print(f"skipped: {what} is something only the local lab can show")
+        return False
 
     def _select(self, calls: str | Call | Iterable[Call]) -> list[Call]:
         if isinstance(calls, str):
@@ -315,8 +391,13 @@ class Lab:
         """The decision-log record of one request (local backend; None on real AWS)."""
         return self.backend.decision(request_id)
 
-    def explain(self, frame: pd.DataFrame, row: int = 0) -> Any:
-        """Why row ``row`` of a probe result was decided as it was (policy engine explanation)."""
+    def explain(self, frame: pd.DataFrame | str, row: int = 0) -> Any:
+        """Why row ``row`` of a probe result was decided as it was (policy engine explanation).
+
+        Given an AccessDenied message (text) instead, explains it as :meth:`explain_message`.
+        """
+        if isinstance(frame, str):
+            return self.explain_message(frame)
         return self.show(explain_row(self, self.raw(frame), row))
 
     def messages(self, frame: pd.DataFrame, row: int = 0) -> dict[str, str | None]:
@@ -335,6 +416,9 @@ class Lab:
     def cleanup(self, run_id: str | None = None) -> Any:
         """Delete what this run created (found by its ``labkit:run-id`` tag) and report."""
         self.backend.require_write("delete resources")
+        own = getattr(self.backend, "cleanup", None)
+        if own is not None:
+            return own(run_id or self.run_id)
         return cleanup(run_id or self.run_id, lambda s: self.backend.client(s, "admin"))
 
     def stop(self) -> None:

@@ -13,6 +13,7 @@ from labkit.lab.facade import Lab
 from labkit.local.backend import LocalBackend
 
 BACKENDS = ("local", "aws")
+CONFIRM_VARIABLE = "LABKIT_CONFIRM_ACCOUNT"
 PROFILES = ("self-paced", "workshop")
 Profile = Literal["self-paced", "workshop"]
 L = TypeVar("L", bound=Lab)
@@ -51,13 +52,16 @@ def start(
     region: str | None = None,
     aws_profile: str | None = None,
     vpc_id: str | None = None,
+    run_id: str | None = None,
     quiet: bool = False,
     lab_class: type[L] = Lab,  # type: ignore[assignment]
 ) -> L:
     """Start a lab and point this kernel at it; prints backend, Region and identity.
 
     ``backend``: ``"local"`` (default; offline) or ``"aws"`` (explicit opt-in; read-only until
-    ``confirm="<account id>"`` or ``lab.confirm(...)``). ``profile="workshop"`` turns redaction of
+    ``confirm="<account id>"``, ``$LABKIT_CONFIRM_ACCOUNT`` or ``lab.confirm(...)``; ``run_id``
+    continues a run, else the last one in the account and Region is reused; ``vpc_id`` uses
+    your VPC instead of a lab VPC). ``profile="workshop"`` turns redaction of
     account and instance IDs on (``redact=`` overrides). A lab started earlier in this kernel is
     stopped first, so ``!aws`` and ``!dig`` always go to the newest one. ``lab_class`` is the
     class of the lab returned (``labkit.ui`` passes one that adds the notebook's displays).
@@ -70,9 +74,16 @@ def start(
         _current.stop()
         _current = None
     backend_impl = _start_backend(
-        chosen, scenario, message_style, region=region, aws_profile=aws_profile, vpc_id=vpc_id
+        chosen,
+        scenario,
+        message_style,
+        region=region,
+        aws_profile=aws_profile,
+        vpc_id=vpc_id,
+        run_id=run_id,
     )
     lab = lab_class(backend_impl, scenario=scenario, profile=chosen_profile, redact=masked)
+    confirm = confirm or os.environ.get(CONFIRM_VARIABLE) or None
     if chosen == "aws" and confirm is not None:
         backend_impl.confirm(confirm)
     lab.use_in_kernel("instance")
@@ -81,7 +92,10 @@ def start(
         print(lab.banner())
         if chosen == "aws" and not backend_impl.confirmed:
             print("\nread-only until you confirm. The plan:\n" + lab.show(str(backend_impl.plan())))
-            print("\nTo go ahead: lab.confirm('<the account id above>')")
+            print(
+                "\nTo go ahead: lab.confirm('<the account id above>') "
+                f"(in scripts: {CONFIRM_VARIABLE}=<account id>)"
+            )
     return lab
 
 
@@ -92,6 +106,8 @@ def _start_backend(chosen: str, scenario: str, message_style: str, **aws_options
                 profile=aws_options.get("aws_profile"),
                 region=aws_options.get("region"),
                 vpc_id=aws_options.get("vpc_id"),
+                run_id=aws_options.get("run_id"),
+                scenario=scenario,
             )
         except AwsConnectionError as exc:
             raise LabError("could not connect to AWS", str(exc)) from None

@@ -10,10 +10,13 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import botocore.exceptions
+
+from labkit.backend.contract import NetworkFacts
 from labkit.backend.errors import LabError
 from labkit.catalog import Authorization, Caller, NetworkPath, build_request
 from labkit.lab import endpoints as ep
-from labkit.lab.iam import role_policies
+from labkit.lab.iam import PrincipalPolicies, principal_name, principal_policies
 from labkit.policy import Decision, PolicySet, check_policy, evaluate, parse_policy
 
 if TYPE_CHECKING:
@@ -24,13 +27,22 @@ def _service_of(action: str) -> str:
     return action.split(":", 1)[0]
 
 
-def _live_endpoint(lab: Lab, service: str) -> dict[str, Any] | None:
+def _facts(lab: Lab) -> NetworkFacts | None:
+    """The lab's VPC facts, or None where there is no VPC yet (a real-AWS run not set up)."""
+    try:
+        return lab.backend.network()
+    except LabError:
+        return None
+
+
+def _live_endpoint(lab: Lab, service: str, facts: NetworkFacts | None) -> dict[str, Any] | None:
+    """The run's own endpoint for ``service``, else the one private DNS sends calls to."""
+    if facts is None:
+        return None
     name = ep.endpoint_service_name(service, lab.region)
-    return ep.find(lab.backend.client("ec2", "admin"), lab.backend.network().vpc_id, name)
-
-
-def _instance_role(lab: Lab) -> str:
-    return lab.backend.info.identities["instance"].arn.split("/")[1]
+    ec2 = lab.backend.client("ec2", "admin")
+    own = ep.find(ec2, facts.vpc_id, name, run_id=lab.run_id)
+    return own or ep.find(ec2, facts.vpc_id, name)
 
 
 def _as_policy_text(lab: Lab, policy: str | Mapping[str, Any], kind: str) -> str:
@@ -61,16 +73,26 @@ def evaluate_live(
     endpoint_policy: str | Mapping[str, Any] | None = None,
     identity_policy: str | Mapping[str, Any] | None = None,
 ) -> tuple[Decision, list[str]]:
-    """Evaluate one request against the live (or what-if) endpoint and identity policies."""
+    """Evaluate one request against the policies in force (or what-if ones), read live:
+    the endpoint policy (DescribeVpcEndpoints), the principal's identity policies and
+    permissions boundary (IAM), and an event bus's policy (DescribeEventBus)."""
     notes: list[str] = []
     service = _service_of(action)
-    endpoint = _live_endpoint(lab, service)
+    facts = _facts(lab)
+    if facts is None:
+        notes.append("no VPC to read an endpoint from (the run is not set up; or pass vpc_id)")
+    endpoint = _live_endpoint(lab, service, facts)
     endpoint_text = None
     if endpoint_policy is not None:
         endpoint_text = _as_policy_text(lab, endpoint_policy, "vpc-endpoint")
         notes.append("what-if: the endpoint policy given, not the one in force")
     elif endpoint is not None:
         endpoint_text = endpoint.get("PolicyDocument") or None
+        if ep.run_of(endpoint) != lab.run_id:
+            notes.append(
+                f"the endpoint policy read is {endpoint['VpcEndpointId']}'s "
+                f"({ep.owner_label(endpoint)}), the one private DNS sends calls to"
+            )
     if via_endpoint is None:
         via_endpoint = endpoint_text is not None and (
             endpoint is None or bool(endpoint.get("PrivateDnsEnabled"))
@@ -81,47 +103,88 @@ def evaluate_live(
         )
     elif via_endpoint and endpoint_text is None:
         notes.append(f"there is no {service} endpoint now: its policy cannot be judged")
-    identity_texts = _identity_texts(lab, principal, identity_policy, notes)
-    caller = Caller.from_arn(principal, org_id=lab.backend.network().org_id)
+    identity = _identity(lab, principal, identity_policy, notes)
+    org_id = facts.org_id if facts else None
+    caller = Caller.from_arn(principal, org_id=org_id)
     account = resource.split(":")[4] if resource.count(":") >= 5 else lab.account_id
     authz = Authorization(action, resource, None, resource_account=account or lab.account_id)
     vpce = (endpoint or {}).get("VpcEndpointId") or "vpce-what-if"
     network = NetworkPath(
         bool(via_endpoint),
         vpce_id=vpce if via_endpoint else None,
-        vpc_id=lab.backend.network().vpc_id if via_endpoint else None,
-        source_ip=lab.backend.network().instance_private_ip,
+        vpc_id=facts.vpc_id if via_endpoint and facts else None,
+        source_ip=facts.instance_private_ip if facts else None,
     )
-    facts = lab.backend.network()
-    org = facts.org_id if account == lab.account_id else None
+    org = org_id if account == lab.account_id else None
     request = build_request(caller, authz, network, region=lab.region, resource_org_id=org)
+    bus_text = _bus_policy(lab, action, resource, account, notes)
     policies = PolicySet(
         identity=[
-            parse_policy(text, kind="identity", name=name) for name, text in identity_texts.items()
+            parse_policy(text, kind="identity", name=name)
+            for name, text in identity.identity.items()
         ],
         vpc_endpoint=(
             parse_policy(endpoint_text, kind="vpc-endpoint", name=vpce)
             if via_endpoint and endpoint_text
             else None
         ),
+        permission_boundary=(
+            parse_policy(identity.boundary, kind="permission-boundary", arn=identity.boundary_arn)
+            if identity.boundary
+            else None
+        ),
+        resource=parse_policy(bus_text, kind="resource", name="event bus") if bus_text else None,
     )
+    unseen = getattr(lab.backend, "unseen_policies", None)
+    if unseen is not None:
+        notes += unseen()
     return evaluate(request, policies), notes
 
 
-def _identity_texts(
+def _identity(
     lab: Lab, principal: str, what_if: str | Mapping[str, Any] | None, notes: list[str]
-) -> dict[str, str]:
+) -> PrincipalPolicies:
     if what_if is not None:
-        notes.append("what-if: the identity policy given, not the role's own")
-        return {"what-if": _as_policy_text(lab, what_if, "identity")}
-    role = _instance_role(lab)
-    if f":assumed-role/{role}/" in principal or principal.endswith(f":role/{role}"):
-        return role_policies(lab.backend.client("iam", "admin"), role)
+        notes.append("what-if: the identity policy given, not the principal's own")
+        return PrincipalPolicies(
+            "what-if", "what-if", {"what-if": _as_policy_text(lab, what_if, "identity")}
+        )
+    named = principal_name(principal)
+    account = principal.split(":")[4] if principal.count(":") >= 5 else ""
+    if named is not None and account == lab.account_id:
+        found = principal_policies(lab.backend.client("iam", "admin"), *named)
+        notes += found.notes
+        if found.identity or not found.notes:
+            if found.boundary_arn:
+                notes.append(f"permissions boundary {found.boundary_arn} read and judged")
+            return found
     notes.append(
         f"the identity policies of {principal} are not readable from this lab: assumed to allow "
         "the action (only the other policies are judged)"
     )
-    return {"assumed-allow": json.dumps(_ALLOW_ALL)}
+    return PrincipalPolicies("assumed", principal, {"assumed-allow": json.dumps(_ALLOW_ALL)})
+
+
+def _bus_policy(lab: Lab, action: str, resource: str, account: str, notes: list[str]) -> str | None:
+    """The policy of the event bus a request targets, when it is in this account."""
+    if not action.startswith("events:") or ":event-bus/" not in resource:
+        return None
+    name = resource.split(":event-bus/", 1)[1]
+    if account != lab.account_id:
+        notes.append(
+            f"the policy of bus {name} in account {account} is not readable from here: for a "
+            "request to another account's bus it must allow too"
+        )
+        return None
+    try:
+        found = lab.backend.client("events", "admin").describe_event_bus(Name=name)
+    except (botocore.exceptions.ClientError, LabError) as exc:
+        notes.append(f"the policy of bus {name} could not be read ({str(exc).splitlines()[0]})")
+        return None
+    policy = found.get("Policy")
+    if policy:
+        notes.append(f"the policy of event bus {name} read and judged")
+    return str(policy) if policy else None
 
 
 _ALLOW_ALL = {
