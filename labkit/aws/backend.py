@@ -36,7 +36,14 @@ from labkit.aws.runners import ProbeRunner, ProcessRunner, SsmRunner, chosen_run
 from labkit.aws.session import AwsIdentity, connect, identify
 from labkit.aws.setup.data import tag_log_group
 from labkit.aws.setup.network import availability_zones, resolver_address
-from labkit.aws.setup.run import RunOptions, RunState, discover, instance_role_name, set_up
+from labkit.aws.setup.run import (
+    RunOptions,
+    RunState,
+    check_names,
+    discover,
+    instance_role_name,
+    set_up,
+)
 from labkit.backend.calls import Call
 from labkit.backend.contract import BackendInfo, Identity, NetworkFacts
 from labkit.backend.errors import ConfirmationRequired, LabError
@@ -156,6 +163,7 @@ class AwsBackend:
     def set_up(self) -> RunState:
         """Create what the run lacks (idempotent); the run is remembered before anything."""
         self.require_write("set the run up")
+        check_names(self.clients, self.options)
         runs.remember(self.identity.account_id, self.identity.region, self.run_id)
         self._state = set_up(self.clients, self.options)
         self._runner = None

@@ -252,7 +252,7 @@ def test_only_its_own_run_is_changed_or_deleted(aws: boto3.Session) -> None:
     try:
         with pytest.raises(LabError, match="is there and is left alone"):
             lab.set_policy("walkthrough")  # this run has no logs endpoint yet
-        with pytest.raises(LabError, match="no .*logs endpoint of run"):
+        with pytest.raises(LabError, match=r"no .*logs endpoint of run"):
             lab.delete_endpoint("logs")
         lab.create_endpoint("logs", policy="walkthrough")
         owners = dict(zip(lab.endpoints()["VpcEndpointId"], lab.endpoints()["owner"], strict=True))
@@ -290,7 +290,7 @@ def test_a_second_private_dns_endpoint_is_never_attempted(aws: boto3.Session, mo
         client.meta.events.register(
             "provide-client-params.ec2.CreateVpcEndpoint", lambda params, **_: sent.append(params)
         )
-        with pytest.raises(LabError, match=f"{holder} .*already serves"):
+        with pytest.raises(LabError, match=rf"{holder} .*already serves"):
             lab.create_endpoint("logs")
         assert sent == [], "the refused create never reached AWS"
         lab.create_endpoint("logs", private_dns=False)
@@ -329,3 +329,21 @@ def test_kernel_environment_is_restored(aws: boto3.Session, monkeypatch) -> None
 def test_a_missing_vpc_fails_with_a_fix(aws: boto3.Session) -> None:
     with pytest.raises(LabError, match="leave vpc_id out"):
         AwsBackend(session=aws, vpc_id="vpc-00000000000000000")
+
+
+def test_a_name_taken_by_someone_else_stops_set_up_before_anything_is_made(
+    aws: boto3.Session,
+) -> None:
+    aws.client("logs").create_log_group(logGroupName="logs-test-denied")  # the learner's own
+    lab = start("aws", quiet=True)
+    try:
+        with pytest.raises(LabError, match="has no labkit:run-id tag") as refused:
+            lab.confirm(ACCOUNT)
+        assert "rename or delete it yourself" in str(refused.value)
+        assert set(_tagged(aws, "all").values()) == {0}
+        assert runs.remembered(ACCOUNT, REGION) is None
+        groups = aws.client("logs").describe_log_groups()["logGroups"]
+        assert [g["logGroupName"] for g in groups] == ["logs-test-denied"]
+        assert "tags" not in groups[0] or not groups[0]["tags"]
+    finally:
+        stop()

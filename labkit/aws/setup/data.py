@@ -30,6 +30,28 @@ def log_group_arn(group: dict[str, Any]) -> str:
     return str(group.get("logGroupArn") or group["arn"].removesuffix(":*"))
 
 
+def check_log_groups(logs: Any, run_id: str, names: Iterable[str]) -> None:
+    """NotOurs for the first of ``names`` that exists without this run's tag (changes nothing)."""
+    for name in names:
+        group = _log_group(logs, name)
+        if group is not None:
+            owner = run_of(logs.list_tags_for_resource(resourceArn=log_group_arn(group))["tags"])
+            if owner != run_id:
+                raise NotOurs("log group", name, owner, run_id)
+
+
+def check_event_buses(events: Any, run_id: str, names: Iterable[str]) -> None:
+    """NotOurs for the first bus of ``names`` that exists without this run's tag."""
+    for name in names:
+        try:
+            bus = events.describe_event_bus(Name=name)
+        except events.exceptions.ResourceNotFoundException:
+            continue
+        owner = run_of(events.list_tags_for_resource(ResourceARN=bus["Arn"])["Tags"])
+        if owner != run_id:
+            raise NotOurs("event bus", name, owner, run_id)
+
+
 def ensure_log_groups(
     logs: Any, run_id: str, groups: Iterable[tuple[str, Sequence[str]]]
 ) -> list[str]:

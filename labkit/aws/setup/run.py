@@ -15,7 +15,12 @@ from typing import Any
 
 from labkit import data
 from labkit.aws.clients import AwsClients
-from labkit.aws.setup.data import ensure_event_buses, ensure_log_groups
+from labkit.aws.setup.data import (
+    check_event_buses,
+    check_log_groups,
+    ensure_event_buses,
+    ensure_log_groups,
+)
 from labkit.aws.setup.instance import LabInstance, ensure_instance, find_instance
 from labkit.aws.setup.network import (
     ensure_lab_vpc,
@@ -25,7 +30,7 @@ from labkit.aws.setup.network import (
     learner_network,
     read_network,
 )
-from labkit.aws.setup.role import InstanceRole, ensure_instance_role, role_name
+from labkit.aws.setup.role import InstanceRole, ensure_instance_role, find_role, role_name
 from labkit.aws.tags import ec2_filter
 from labkit.backend.contract import NetworkFacts
 
@@ -70,6 +75,19 @@ def scenario_role(scenario: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
 def instance_role_name(options: RunOptions) -> str:
     """The name of the run's instance role."""
     return role_name(scenario_role(options.scenario)[0], options.run_id)
+
+
+def check_names(clients: AwsClients, options: RunOptions) -> None:
+    """Before anything is made: NotOurs if a name the run needs is taken by someone else."""
+    run_id = options.run_id
+    check_log_groups(
+        clients.lab("logs"), run_id, [g["name"] for g in options.scenario.get("log_groups", [])]
+    )
+    check_event_buses(
+        clients.lab("events"), run_id, [b["name"] for b in options.scenario.get("event_buses", [])]
+    )
+    if not options.kernel_in_vpc:
+        find_role(clients.lab("iam"), instance_role_name(options), run_id)
 
 
 def set_up(clients: AwsClients, options: RunOptions) -> RunState:
