@@ -55,11 +55,11 @@ class CleanupReport:
         verb = "would delete" if self.dry_run else "deleted"
         count = len(self.survivors) if self.dry_run else len(self.deleted)
         lines = [f"cleanup {self.run_id}: {verb} {count}"]
-        lines += [f"  deleted   {f.kind:<17} {f.resource_id}" for f in self.deleted]
-        lines += [f"  FAILED    {f.kind:<17} {f.resource_id}: {why}" for f, why in self.failed]
-        lines += [f"  UNLISTED  {kind:<17} {why}" for kind, why in self.unlisted]
+        lines += [f"  deleted  {f.kind:<16} {f.resource_id}" for f in self.deleted]
+        lines += [f"  FAILED   {f.kind:<16} {f.resource_id}: {why}" for f, why in self.failed]
+        lines += [f"  UNLISTED {kind:<16} {why}" for kind, why in self.unlisted]
         word = "would go" if self.dry_run else "survives"
-        lines += [f"  {word:<9} {f.kind:<17} {f.resource_id}  ({f.run_id})" for f in self.survivors]
+        lines += [f"  {word:<8} {f.kind:<16} {f.resource_id}  ({f.run_id})" for f in self.survivors]
         if self.unlisted:
             lines.append("some resource types could not be listed: what is left there is unknown")
         if self.dry_run:

@@ -28,6 +28,14 @@ from labkit.lab.row_explanation import RowExplanation, suggestion
 
 MEMO_ACCOUNT = "XXXXXXXXXXXX"
 MEMO_INSTANCE = "i-XXXXXXXXXXXX"
+MEMO_MESSAGE = (
+    "An error occurred (AccessDeniedException) when calling the PutLogEvents operation: User: "
+    f"arn:aws:sts::{MEMO_ACCOUNT}:assumed-role/ec2-logs-fullaccess-role/{MEMO_INSTANCE} is not "
+    "authorized to perform: logs:PutLogEvents on resource: arn:aws:logs:ap-northeast-1:"
+    f"{MEMO_ACCOUNT}:log-group:logs-test-denied:log-stream:log-stream"
+)
+"""The 2019 memo's AccessDenied message, as it published it (IDs masked)."""
+DENIED_CODES = ("AccessDeniedException", "AccessDenied", "UnauthorizedOperation")
 _STYLES = ("current", "2019", "2026")
 
 

@@ -23,7 +23,13 @@ from labkit.lab import endpoints as ep
 from labkit.lab import kernel_env
 from labkit.lab.calls import CallContext, calls_named
 from labkit.lab.dns import DigResult, dig
-from labkit.lab.explain import explain_message, explain_row, messages_for_row
+from labkit.lab.explain import (
+    DENIED_CODES,
+    MEMO_MESSAGE,
+    explain_message,
+    explain_row,
+    messages_for_row,
+)
 from labkit.lab.iam import role_policies
 from labkit.lab.policies import placeholder_values, policy_source
 from labkit.policy import check_policy
@@ -362,6 +368,21 @@ class Lab:
                 f"{', '.join(skipped)} identity (only the local lab holds another account's keys)"
             )
         return kept
+
+    def denied_message(self, frame: pd.DataFrame) -> str:
+        """The AccessDenied text of the first denied row of ``frame``.
+
+        When nothing in the run was denied (real AWS, or a stand-in for it, allowed every call),
+        says so in one line and returns the 2019 memo's message instead, to study the same way.
+        """
+        denied = frame[frame["error_code"].isin(DENIED_CODES)]
+        if len(denied):
+            return str(self.raw(frame).loc[denied.index[0], "message"])
+        print(
+            f"none of the {len(frame)} calls was denied, so this run has no AccessDenied text; "
+            "the 2019 memo's message stands in for it"
+        )
+        return MEMO_MESSAGE
 
     def local_only(self, what: str) -> bool:
         """True on the local lab; elsewhere says in one line that only it can show ``what``."""
