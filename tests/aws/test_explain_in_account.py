@@ -137,6 +137,7 @@ def test_an_allowed_probe_is_never_explained_as_denied(aws: boto3.Session) -> No
         assert list(frame["decision"]) == ["Allowed", "Allowed"]
         assert list(frame["http_status"]) == [200, 200]
         assert list(frame["via_endpoint"]) == [False, False]  # it reached 127.0.0.1, no ENI
+        assert set(frame["principal"]) == {lab.identity}  # the instance role's session
         assert lab.explain(frame, 1).decision.decision == "Allowed"
         # had the call gone through the endpoint, the policies read now would deny it: the
         # explanation says so, and that the call's own answer is what happened
@@ -144,5 +145,17 @@ def test_an_allowed_probe_is_never_explained_as_denied(aws: boto3.Session) -> No
         explained = lab.explain(frame, 1)
         assert explained.decision.decision == "ImplicitlyDenied"
         assert "the call itself was Allowed (HTTP 200)" in str(explained)
+    finally:
+        stop()
+
+
+def test_with_nothing_denied_the_memo_stands_in(aws: boto3.Session, capsys) -> None:
+    lab = start("aws", confirm=ACCOUNT, quiet=True)
+    try:
+        lab.create_endpoint("logs", policy="walkthrough")
+        text = lab.denied_message(lab.probe("walkthrough"))
+        assert "none of the 2 calls was denied" in capsys.readouterr().out
+        assert text.endswith("log-group:logs-test-denied:log-stream:log-stream")
+        assert "assumed-role/ec2-logs-fullaccess-role/i-XXXXXXXXXXXX" in text
     finally:
         stop()

@@ -71,6 +71,16 @@ def test_walkthrough_probe_allows_one_group_and_denies_the_other(lab: labkit.Lab
     assert bool(denied["via_endpoint"]) is True
 
 
+def test_the_runs_denial_its_endpoint_and_what_only_it_can_show(lab: labkit.Lab, capsys) -> None:
+    frame = lab.probe("walkthrough")
+    assert lab.denied_message(frame) == frame["message"][1]
+    assert lab.local_only("the 2019 wording") is True and capsys.readouterr().out == ""
+    owners = lab.endpoints()
+    assert list(owners["owner"]) == ["this run"]
+    again = lab.create_endpoint("logs", policy="walkthrough")  # reused, not a second one
+    assert len(lab.endpoints()) == 1 and "available" in set(again["value"])
+
+
 def test_a_broken_policy_is_refused_and_the_old_one_stays(lab: labkit.Lab) -> None:
     before = lab.policy()
     with pytest.raises(PolicyRejected) as caught:
