@@ -91,7 +91,8 @@ def _running_lab(spec: Exercise, lab: Lab | None) -> Lab:
 # -- state: apply, then restore ----------------------------------------------------------------
 def _endpoint(lab: Lab, service: str) -> dict[str, Any] | None:
     ec2 = lab.backend.client("ec2", "admin")
-    return ep.find(ec2, lab.backend.network().vpc_id, ep.endpoint_service_name(service, lab.region))
+    name = ep.endpoint_service_name(service, lab.region)
+    return ep.find(ec2, lab.backend.network().vpc_id, name, run_id=lab.run_id)
 
 
 @contextmanager

@@ -279,7 +279,10 @@ class Lab:
     # -- policies ---------------------------------------------------------------------------
     def policy_values(self) -> dict[str, str]:
         """Values for the placeholders of data/policies templates in this lab."""
-        facts = self.backend.network()
+        try:
+            facts = self.backend.network()
+        except LabError:  # a real-AWS run not set up yet: templates need no VPC
+            return placeholder_values(self.region, self.account_id)
         other = facts.other_accounts[0] if facts.other_accounts else None
         return placeholder_values(self.region, self.account_id, facts.org_id, other)
 

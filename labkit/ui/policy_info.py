@@ -33,6 +33,7 @@ def policy_in_force(lab: Lab, service: str = "logs") -> str:
         lab.backend.client("ec2", "admin"),
         lab.backend.network().vpc_id,
         ep.endpoint_service_name(service, lab.region),
+        run_id=lab.run_id,
     )
     return str(found.get("PolicyDocument", ""))
 

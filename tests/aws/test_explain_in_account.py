@@ -85,6 +85,10 @@ def test_read_only_explanation_judges_the_boundary_and_names_their_endpoint(acco
         assert f"{account['endpoint']}'s (not ours (no labkit tag))" in text
         assert "permissions boundary arn:aws:iam::123456789012:policy/only-describe" in text
         assert "this account is in no organization: no SCP or RCP applies" in text
+        what_if = lab.explain_message(
+            _message("logs:PutLogEvents", STREAM, why), endpoint_policy="own-account-only"
+        )
+        assert "what-if: the endpoint policy given" in str(what_if)
         assert not lab.backend.confirmed
     finally:
         stop()
@@ -157,5 +161,20 @@ def test_with_nothing_denied_the_memo_stands_in(aws: boto3.Session, capsys) -> N
         assert "none of the 2 calls was denied" in capsys.readouterr().out
         assert text.endswith("log-group:logs-test-denied:log-stream:log-stream")
         assert "assumed-role/ec2-logs-fullaccess-role/i-XXXXXXXXXXXX" in text
+    finally:
+        stop()
+
+
+def test_explaining_needs_no_set_up_and_no_vpc(account) -> None:
+    lab = start("aws", quiet=True)  # no VPC of the run's own yet, none given
+    try:
+        why = "because no permissions boundary allows the logs:PutLogEvents action"
+        text = str(lab.explain(_message("logs:PutLogEvents", STREAM, why)))
+        assert "no VPC to read an endpoint from" in text
+        assert "denied by: permissions boundary" in text
+        what_if = lab.explain_message(
+            _message("logs:PutLogEvents", STREAM, why), identity_policy="identity-logs-full-access"
+        )
+        assert "what-if: the identity policy given" in str(what_if)
     finally:
         stop()
