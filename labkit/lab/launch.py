@@ -90,6 +90,15 @@ def start(
     _current = lab
     if not quiet:
         print(lab.banner())
+        if chosen == "aws" and backend_impl.confirmed:
+            hourly = backend_impl.plan().hourly
+            cost = f"about ${hourly:.3f} an hour with both endpoints" if hourly else "billed"
+            print(
+                lab.show(
+                    f"\nconfirmed for account {lab.account_id}: run {lab.run_id} is set up and "
+                    f"{cost} while it exists (lab.backend.plan() lists it)"
+                )
+            )
         if chosen == "aws" and not backend_impl.confirmed:
             print("\nread-only until you confirm. The plan:\n" + lab.show(str(backend_impl.plan())))
             print(
