@@ -26,6 +26,7 @@ SECRET_NEAR_NAME = re.compile(
     r"(?i)(secret[_ ]?access[_ ]?key|SecretAccessKey|SessionToken)[\"'=: ]+[A-Za-z0-9/+=]{16,}"
 )
 LOCAL_ONLY = "is something only the local lab can show"
+RUN_ID = re.compile(r"run id +(labkit-\d{8}-\d{6}-[0-9a-f]{4})")
 # AWS's documentation example key: moto answers GetCallerIdentity with it as the UserId
 DOCUMENTED_EXAMPLE = {"AKIAIOSFODNN7EXAMPLE"}
 
@@ -81,6 +82,15 @@ def test_the_course_runs_on_aws_and_leaves_nothing(
         "09_clean_up.ipynb": 1,
     }
     assert "backend   aws" in _outputs(executed["00_start.ipynb"])
+    run_ids = {m for nb in executed.values() for m in RUN_ID.findall(_outputs(nb))}
+    assert len(run_ids) == 1, f"every notebook continues one run, not {sorted(run_ids)}"
+    inventory = "".join(
+        json.dumps(o)
+        for c in executed["09_clean_up.ipynb"].cells
+        if "inventory" in c.metadata.get("tags", [])
+        for o in c.outputs
+    )
+    assert inventory.count("vpce-") == 2, "one logs and one events endpoint after 00-08"
     assert "nothing left" in _outputs(executed["09_clean_up.ipynb"])
     left = cleanup("all", AwsClients(aws).lab, dry_run=True)
     assert left.survivors == [] and left.unlisted == [], str(left)
