@@ -42,7 +42,9 @@ class PolicySet:
     ``scps`` and ``rcps`` hold one entry per level of the path from the organization root through
     each OU to the account; an entry is one policy or a list of the policies attached there. An
     Allow is needed at every level; a Deny at any level applies. The VPC endpoint policy is
-    evaluated only for requests that traverse the endpoint.
+    evaluated only for requests that traverse the endpoint. ``resource_must_allow`` says the
+    resource-based policy is one that must allow the caller whatever its identity policies say:
+    a role trust policy (``sts:AssumeRole`` and kin).
     """
 
     identity: Sequence[Policy] = ()
@@ -52,6 +54,7 @@ class PolicySet:
     rcps: Sequence[Sequence[Policy]] = ()
     permission_boundary: Policy | None = None
     session: Policy | None = None
+    resource_must_allow: bool = False
     _deny_plan: tuple[tuple[PolicyKind, int | None, Policy], ...] = field(
         init=False, repr=False, compare=False, default=()
     )
