@@ -116,6 +116,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
         aliases=("sts.amazonaws.com",),
         endpoint_services=("sts",),
         query_namespace="https://sts.amazonaws.com/doc/2011-06-15/",
+        catalog="labkit.catalog.sts",
         moto_backend="sts",
     ),
     ServiceSpec(
@@ -129,6 +130,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
         host="ec2.{region}.amazonaws.com",
         public_address="203.0.113.13",
         endpoint_services=("ec2",),
+        catalog="labkit.catalog.ec2",
         moto_backend="ec2",
     ),
     ServiceSpec(
@@ -142,6 +144,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
         host="iam.amazonaws.com",  # global: IAM calls are signed for us-east-1
         public_address="203.0.113.16",
         query_namespace="https://iam.amazonaws.com/doc/2010-05-08/",
+        catalog="labkit.catalog.iam",
         moto_backend="iam",
     ),
     ServiceSpec(
