@@ -113,6 +113,23 @@ class LabState:
         """The permissions boundary of the caller's user or role, where one is set."""
         return iam.permission_boundary(_principal_arn_of(caller))
 
+    def trust_policy(self, role_arn: str) -> PolicySource | None:
+        """The trust policy of the role ``role_arn`` names; None when there is no such role."""
+        return iam.role_trust_policy(role_arn)
+
+    def service_control_policies(self, account_id: str) -> list[list[PolicySource]]:
+        """The SCPs over ``account_id``, one list per level (root first); [] outside the org.
+
+        Only a scenario's own organization has SCPs (``"scps"`` in its file), and they apply to
+        its accounts that are members (``org_id`` equal to the scenario's).
+        """
+        org = self.seeded.org_id
+        if not org or not self.seeded.scps or self.org_id_of(account_id) != org:
+            return []
+        return [
+            [PolicySource("scp", name, text) for name, text in level] for level in self.seeded.scps
+        ]
+
     def resource_policy(self, arn: str) -> str | None:
         """The resource-based policy IAM principals meet on ``arn`` (event-bus policies)."""
         return resources.resource_policy(arn)
