@@ -47,6 +47,7 @@ class ServiceSpec:
     query_namespace: str | None = None  # XML namespace of query-protocol answers
     catalog: str | None = None  # module mapping its operations to IAM (labkit.catalog)
     gateway_hooks: str | None = None  # module with its rules moto lacks (labkit.local.gateway)
+    front_rules: str | None = None  # its refusals and own answers (labkit.local.front.rules)
     moto_backend: str | None = None  # moto's module for its state (moto.<name>.models)
 
     def hostname(self, region: str) -> str:
@@ -117,6 +118,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
         endpoint_services=("sts",),
         query_namespace="https://sts.amazonaws.com/doc/2011-06-15/",
         catalog="labkit.catalog.sts",
+        front_rules="labkit.local.front.rules.sts",
         moto_backend="sts",
     ),
     ServiceSpec(
@@ -131,6 +133,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
         public_address="203.0.113.13",
         endpoint_services=("ec2",),
         catalog="labkit.catalog.ec2",
+        front_rules="labkit.local.front.rules.ec2",
         moto_backend="ec2",
     ),
     ServiceSpec(
@@ -145,6 +148,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
         public_address="203.0.113.16",
         query_namespace="https://iam.amazonaws.com/doc/2010-05-08/",
         catalog="labkit.catalog.iam",
+        front_rules="labkit.local.front.rules.iam",
         moto_backend="iam",
     ),
     ServiceSpec(
