@@ -41,6 +41,7 @@ class ServiceSpec:
     host: str  # DNS name template; {region} is filled in
     public_address: str  # what the lab's public DNS answers for ``host`` (RFC 5737 range)
     aliases: tuple[str, ...] = ()  # other public DNS names of the service (global endpoints)
+    host_prefixes: tuple[str, ...] = ()  # botocore's endpoint.hostPrefix values (stream-)
     endpoint_services: tuple[str, ...] = ()  # com.amazonaws.<region>.<suffix> for each suffix
     json_target_prefix: str | None = None  # X-Amz-Target prefix (json protocol)
     validation_error: str = "ValidationException"  # the code of a missing required member
@@ -53,6 +54,11 @@ class ServiceSpec:
     def hostname(self, region: str) -> str:
         """The service's DNS name in ``region`` (``logs.ap-northeast-1.amazonaws.com``)."""
         return self.host.format(region=region)
+
+    def hostnames(self, region: str) -> tuple[str, ...]:
+        """Its name and the names some operations use (``stream-logs.…`` for StartLiveTail)."""
+        name = self.hostname(region)
+        return (name, *(prefix + name for prefix in self.host_prefixes))
 
     def endpoint_service_name(self, region: str, suffix: str | None = None) -> str:
         """``com.amazonaws.<region>.<suffix>`` (the first endpoint service by default)."""
@@ -82,6 +88,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
         host="logs.{region}.amazonaws.com",
         public_address="203.0.113.10",
         endpoint_services=("logs",),
+        host_prefixes=("stream-",),
         json_target_prefix="Logs_20140328",
         validation_error="InvalidParameterException",
         catalog="labkit.catalog.logs",
@@ -240,7 +247,7 @@ def by_endpoint_service(service_name: str, region: str) -> ServiceSpec | None:
 def by_hostname(hostname: str, region: str) -> ServiceSpec | None:
     """The service whose DNS name in ``region`` (or one of its aliases) is ``hostname``."""
     wanted = hostname.lower().rstrip(".")
-    return next((s for s in SERVICES if wanted in (s.hostname(region), *s.aliases)), None)
+    return next((s for s in SERVICES if wanted in (*s.hostnames(region), *s.aliases)), None)
 
 
 def with_catalog() -> Iterator[ServiceSpec]:

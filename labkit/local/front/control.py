@@ -112,7 +112,8 @@ class ControlFront:
         spec = services.by_signing_name(scope.service) if scope else None
         if spec is not None and spec.plane != "control":
             return self._misdirected(incoming, spec)
-        return self.handle(incoming, self.outside_route(spec.name if spec else ""))
+        route = self.outside_route(spec.name) if spec is not None else _outside("")
+        return self.handle(incoming, route)
 
     def handle(self, incoming: Incoming, route: NetworkRoute) -> WireResponse:
         """Answer one control-plane call that arrived over ``route``; never raises."""

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from labkit import services
+from labkit.local.world.endpoint_model import private_dns_names
 from labkit.local.world.moto import ec2_endpoints, ec2_network, iam, resources
 from labkit.local.world.scenario import INSTANCE_SESSION_REFRESH_SECONDS, SeededLab
 from labkit.local.world.views import (
@@ -148,6 +149,20 @@ class LabState:
         """The lab's EC2 instance."""
         return ec2_network.instance(self.account_id, self.region, self.seeded.instance_id)
 
+    def works_outside(self, access_key_id: str) -> bool:
+        """Whether calls signed with this key come from outside the VPC: the lab's admin's.
+
+        The admin works from the console or a laptop, never from the instance; any other key
+        (the instance role's session, another account's keys carried onto the instance) is
+        wherever the call was made.
+        """
+        if access_key_id == self.seeded.admin_access_key_id:
+            return True
+        if not access_key_id.startswith("AKIA"):  # session keys (ASIA…) are never the admin's
+            return False
+        found = self.credentials(access_key_id)
+        return found is not None and found.principal_arn == self.seeded.admin_user_arn
+
     def instance_credentials(self) -> Credential:
         """The instance-role session, minted again when less than 30 minutes remain."""
         with self._session_lock:
@@ -221,7 +236,7 @@ class LabState:
                 view == "vpc"
                 and endpoint.vpc_id == instance_vpc
                 and endpoint.private_dns_enabled
-                and endpoint.private_dns_name == name
+                and name in private_dns_names(endpoint.service_name, self.region)
             ):
                 service_private = endpoint.ips
         if service_private is not None:
