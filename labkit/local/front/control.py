@@ -319,9 +319,11 @@ class ControlFront:
         }
         served = ", ".join(s.title for s in services.on_plane("control"))
         if spec is None:
+            scope = sigv4.credential_scope(incoming.header("authorization"))
+            named = f"'{scope.service}'" if scope else "no service (it is not signed)"
             message = (
-                f"labkit's control front serves {served} only, and the lab knows no service "
-                "this request is signed for."
+                f"labkit's control front serves {served} only; this request is signed for "
+                f"{named}, which the lab does not serve."
             )
         else:
             message = (

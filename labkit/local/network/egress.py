@@ -210,9 +210,10 @@ class Egress:
         service = signing_service(incoming)
         if service is None:
             nowhere = NetworkRoute(False, "", self.side)
-            if "data" in self.handlers:  # the gateway answers as AWS's JSON framework does
-                return self.handlers["data"](incoming, nowhere)
-            return self._unserved(incoming, None, nowhere)
+            signed_for = credential_scope(incoming.header("authorization"))
+            if signed_for is None and "data" in self.handlers:
+                return self.handlers["data"](incoming, nowhere)  # AWS's JSON framework answers
+            return self._unserved(incoming, None, nowhere)  # signed for a service not served
         operation = operation_of(incoming)
         if self.side == "internet" or self._from_outside(incoming):
             route = route_from_internet(self.state, service, operation)

@@ -332,3 +332,23 @@ def test_an_unknown_action_is_named_in_each_protocols_error(core: Any) -> None:
         )
         assert answer.status == 400
         assert b"<Code>InvalidAction</Code>" in answer.body and expected in answer.body
+
+
+def test_a_scenarios_scps_limit_the_admin_too(core: Any) -> None:
+    scp = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "ec2:DescribeVpcs", "Resource": "*"},
+        ],
+    }
+    core.seeded.scps = [[("deny-describe-vpcs", json.dumps(scp))]]
+    try:
+        code, message, status, request_id = refused(admin(core, "ec2").describe_vpcs)
+        assert (code, status) == ("UnauthorizedOperation", 403)
+        assert message.endswith("with an explicit deny in a service control policy")
+        record = core.front.decisions.get(request_id)
+        assert [p.kind for p in record.final.policies if p.kind == "scp"] == ["scp"]
+        assert admin(core, "ec2").describe_subnets()["Subnets"]  # other calls still allowed
+    finally:
+        core.seeded.scps = []

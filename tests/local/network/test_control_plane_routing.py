@@ -135,3 +135,19 @@ def test_start_live_tail_with_default_settings_goes_to_stream_logs_through_the_e
     assert world.state.resolve(f"stream-logs.{REGION}.amazonaws.com", "vpc") == (
         world.state.endpoint(vpce).ips
     )
+
+
+def test_a_service_the_lab_does_not_serve_is_named_in_the_error(
+    world: World, planes: tuple[Any, dict[str, Any]]
+) -> None:
+    plane, urls = planes
+    for service, call in (("ssm", "describe_parameters"), ("sqs", "list_queues")):
+        client = world.instance_client(urls["egress"], service)
+        with pytest.raises(ClientError) as caught:
+            getattr(client, call)()
+        response = caught.value.response
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        text = str(response["Error"]) + str(caught.value)
+        assert service in text, text
+        record = plane.decisions.get(response["ResponseMetadata"]["RequestId"])
+        assert record is None or record.outcome == "refused"
