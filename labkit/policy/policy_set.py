@@ -58,6 +58,7 @@ class PolicySet:
     _deny_plan: tuple[tuple[PolicyKind, int | None, Policy], ...] = field(
         init=False, repr=False, compare=False, default=()
     )
+    _not_principal_denies: bool = field(init=False, repr=False, compare=False, default=False)
 
     def __post_init__(self) -> None:
         setattr_ = object.__setattr__
@@ -77,6 +78,17 @@ class PolicySet:
             if entry[0] == kind and entry[2].denies
         )
         setattr_(self, "_deny_plan", plan)
+        negated = any(
+            s.principal is not None and s.principal.negated
+            for _kind, _level, policy in plan
+            for s in policy.denies
+        )
+        setattr_(self, "_not_principal_denies", negated)
+
+    @property
+    def not_principal_denies(self) -> bool:
+        """True if a Deny statement of some policy uses ``NotPrincipal``."""
+        return self._not_principal_denies
 
     @property
     def deny_plan(self) -> tuple[tuple[PolicyKind, int | None, Policy], ...]:

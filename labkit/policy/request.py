@@ -32,6 +32,14 @@ def _context_value(key: str, value: Any) -> ContextValue:
     )
 
 
+def _slot_names(cls: type) -> list[str]:
+    """Every slot of ``cls`` and its bases (a frozen slots dataclass has no ``__dict__``)."""
+    names: list[str] = []
+    for klass in cls.__mro__:
+        names.extend(n for n in getattr(klass, "__slots__", ()) if n not in names)
+    return names
+
+
 @dataclass(frozen=True, slots=True)
 class Request:
     """A request as IAM sees it.
@@ -110,7 +118,9 @@ class Request:
         parsed = self.parsed_principal
         if parsed.bounded:
             return self
-        copy = replace(self)
+        copy = object.__new__(type(self))
+        for name in _slot_names(type(self)):
+            object.__setattr__(copy, name, getattr(self, name))
         object.__setattr__(copy, "_parsed_principal", replace(parsed, bounded=True))
         return copy
 

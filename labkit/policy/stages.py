@@ -54,8 +54,6 @@ SCP_NOT_FOR_CALLER = (
 #: access to the sts:GetCallerIdentity action, you can still perform this operation." (STS API
 #: reference, GetCallerIdentity).
 NO_PERMISSION_ACTIONS = frozenset({"sts:getcalleridentity"})
-#: Callers an SCP never limits (AWS Organizations User Guide, "Service control policies").
-_OUTSIDE_SCPS = frozenset({"anonymous", "service"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +143,8 @@ def as_evaluated(request: Request, policies: PolicySet) -> Request:
     permissions boundary policy attached" (IAM User Guide, "Permissions boundaries for IAM
     entities"), so statement matching must know whether one is attached.
     """
-    if policies.permission_boundary is None:
-        return request
+    if policies.permission_boundary is None or not policies.not_principal_denies:
+        return request  # nothing reads the mark: no copy on the hot path
     return request.with_boundary()
 
 
@@ -160,7 +158,9 @@ def applicable(kind: PolicyKind, request: Request) -> bool:
     if kind == "vpc-endpoint":
         return request.via_endpoint
     if kind == "scp":
-        return request.parsed_principal.kind not in _OUTSIDE_SCPS
+        # IAM users, roles and sessions are written as ARNs; anonymous callers ("*",
+        # "anonymous") and service principals ("logs.amazonaws.com") are not.
+        return request.principal.startswith("arn:")
     return True
 
 
