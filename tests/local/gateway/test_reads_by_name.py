@@ -49,6 +49,14 @@ def seeded_reads(world: World) -> World:
             logEvents=[{"timestamp": now, "message": json.dumps({"group": group})}],
         )
         logs.tag_log_group(logGroupName=group, tags={"group": group})
+        logs.put_metric_filter(
+            logGroupName=group,
+            filterName=f"filter-of-{group}",
+            filterPattern="ERROR",
+            metricTransformations=[
+                {"metricName": "errors", "metricNamespace": "lab", "metricValue": "1"}
+            ],
+        )
     for bus in BUSES:
         events.create_event_bus(Name=bus, Tags=[{"Key": "bus", "Value": bus}])
         events.put_rule(Name="route", EventBusName=bus, EventPattern=json.dumps({"source": [bus]}))
