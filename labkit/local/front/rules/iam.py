@@ -1,0 +1,34 @@
+"""IAM's refusal: ``AccessDenied``, HTTP 403, in the query protocol's XML.
+
+IAM names resources in its own way (aws-facts-2026 §3.14): a role as ``role <RoleName>``, a
+managed policy as ``policy <PolicyArn>``, anything else (users, the path a listing covers) by
+its ARN.
+"""
+
+from __future__ import annotations
+
+from labkit.local.front.answers import FrontError
+from labkit.local.front.rules import Denial
+
+
+def resource_words(resource: str) -> str:
+    """How an IAM denial names a resource."""
+    parts = resource.split(":", 5)
+    if len(parts) != 6 or parts[2] != "iam":
+        return resource
+    kind, _, rest = parts[5].partition("/")
+    if kind == "role" and rest and not rest.endswith("/"):
+        return f"role {rest.rsplit('/', 1)[-1]}"
+    if kind == "policy" and rest and not rest.endswith("/"):
+        return f"policy {resource}"
+    return resource
+
+
+def refusal(denial: Denial) -> FrontError:
+    """``AccessDenied`` in IAM's words."""
+    resource = denial.request.resource
+    message = denial.judgement.message or ""
+    clause = f" on resource: {resource}"
+    if clause in message:
+        message = message.replace(clause, f" on resource: {resource_words(resource)}", 1)
+    return FrontError("AccessDenied", message, 403)
