@@ -198,6 +198,12 @@ class ControlFront:
                 return self._refuse(facts, answer_error, "service", outcome=outcome)
             return self._served(facts, answer)
         rules = rules_for(call.service)
+        validate = getattr(rules, "validate", None)
+        if validate is not None:
+            try:
+                validate(call, self, checked.credential.account_id)
+            except FrontError as error:
+                return self._refuse(facts, error, "validation")
         local = getattr(rules, "local_answer", None)
         if local is not None:
             try:

@@ -101,6 +101,10 @@ class LabState:
         """The identity behind an access key (any account of the lab); None if unknown."""
         return iam.find_credential(access_key_id, self.seeded.org_ids())
 
+    def inline_policies(self, account_id: str, kind: str, name: str) -> dict[str, str]:
+        """The inline policies (name → text) of a role, user or group (``kind``)."""
+        return iam.inline_policies(account_id, kind, name)
+
     def identity_policies(self, caller: Any) -> list[PolicySource]:
         """Inline, attached managed and group policies of the caller's user or role."""
         return iam.identity_policies(_principal_arn_of(caller))

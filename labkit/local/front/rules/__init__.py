@@ -3,8 +3,10 @@
 The registry (:mod:`labkit.services`, ``front_rules``) names each service's module. A module
 exposes ``refusal(denial) -> FrontError``: a denied call in that service's words (EC2's
 ``UnauthorizedOperation`` with an encoded message, IAM's and STS's ``AccessDenied``), and may
-expose ``local_answer(call, front) -> bytes | None``: an answer the lab gives itself for an
-allowed call moto cannot serve (STS ``DecodeAuthorizationMessage``).
+expose ``validate(call, front, account)``: the checks the service makes of an authorized call
+before acting (IAM's policy documents: ``MalformedPolicyDocument``, ``LimitExceeded``), and
+``local_answer(call, front) -> bytes | None``: an answer the lab gives itself for an allowed call
+moto cannot serve (STS ``DecodeAuthorizationMessage``).
 """
 
 from __future__ import annotations

@@ -7,8 +7,12 @@ its ARN.
 
 from __future__ import annotations
 
+from typing import Any
+
 from labkit.local.front.answers import FrontError
+from labkit.local.front.query_input import QueryCall
 from labkit.local.front.rules import Denial
+from labkit.local.front.rules.iam_documents import check_document
 
 
 def resource_words(resource: str) -> str:
@@ -32,3 +36,13 @@ def refusal(denial: Denial) -> FrontError:
     if clause in message:
         message = message.replace(clause, f" on resource: {resource_words(resource)}", 1)
     return FrontError("AccessDenied", message, 403)
+
+
+def validate(call: QueryCall, front: Any, account: str) -> None:
+    """The document an authorized call carries, checked as IAM checks it (``FrontError``)."""
+
+    def other_inline(kind: str, owner: str, policy: str) -> list[str]:
+        texts = front.state.inline_policies(account, kind, owner)
+        return [text for name, text in texts.items() if name != policy]
+
+    check_document(call.operation, call.params, account, other_inline)

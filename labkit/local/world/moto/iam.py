@@ -144,6 +144,20 @@ def identity_policies(principal_arn: str) -> list[PolicySource]:
     return []
 
 
+def inline_policies(account_id: str, kind: str, name: str) -> dict[str, str]:
+    """The inline policies (name → text) of the role, user or group ``name``; {} if unknown."""
+    iam = iam_backend(account_id)
+    holders: dict[str, Any] = {
+        "role": next((r for r in list(iam.roles.values()) if r.name == name), None),
+        "user": iam.users.get(name),
+        "group": iam.groups.get(name),
+    }
+    holder = holders.get(kind)
+    if holder is None:
+        return {}
+    return {policy: _as_text(document) for policy, document in list(holder.policies.items())}
+
+
 def permission_boundary(principal_arn: str) -> PolicySource | None:
     """The permissions boundary set on an IAM user or role, if any."""
     account, kind, name = _principal(principal_arn)
