@@ -1,7 +1,9 @@
 """Fixtures for the data plane's tests: a seeded walkthrough world in moto, data planes over it.
 
 moto's backends are process-wide, so the world is reset when it is built and when it is torn
-down (package scope: once for the tests in this folder).
+down. One world per test module: this folder has no ``__init__.py``, so a "package" fixture
+lived for the whole session, and another folder's in-process moto (``tests/local/control``'s
+``core``, ``mock_aws``) that ran after it in the same pytest-xdist worker reset it underneath.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from labkit.local.scenario import Seeder, seed
 from labkit.local.state import LabState
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def world() -> Iterator[World]:
     moto_adapter.prepare_environment()
     server = moto_adapter.MotoServer()
