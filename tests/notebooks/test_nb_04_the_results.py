@@ -8,7 +8,7 @@ import re
 import pytest
 from nbrun import SOLVED, run_notebook, run_shell_cell
 
-pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
+pytestmark = [pytest.mark.notebooks, pytest.mark.slow, pytest.mark.real_cli]
 NAME = "04_the_results.ipynb"
 ACCOUNT = "111122223333"
 DENIAL = (
