@@ -45,6 +45,7 @@ def exported(text: str) -> dict[str, str]:
     return found
 
 
+@pytest.mark.real_cli  # sources the env file and runs the aws CLI in it
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_serve_writes_env_then_stops_cleanly(tmp_path: Path, signum: int) -> None:
     env_file = tmp_path / "lab.env"
