@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 MARK = "@@@labkit-readme-step@@@"
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.real_cli]
 
 VOLATILE = [
     (re.compile(r"\bi-[0-9a-f]{17}\b"), "i-…"),

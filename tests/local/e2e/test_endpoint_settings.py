@@ -20,7 +20,7 @@ from labkit import data
 from labkit.local.process.envfile import render_shell, write_private
 from labkit.local.process.launcher import LocalLab
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.real_cli]
 
 # Each variant: shell lines run after `source lab.env`, then `$AWS ... logs put-log-events`.
 CLEAR = (
