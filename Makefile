@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: lab test venv lint format bench clean
+.PHONY: lab test test-fast venv lint format bench clean
 
 venv: $(STAMP)
 
@@ -23,8 +23,17 @@ lab: $(STAMP)
 		$$([ "$$(id -u)" = 0 ] && echo --allow-root) \
 		$${LABKIT_JUPYTER_TOKEN:+--IdentityProvider.token="$$LABKIT_JUPYTER_TOKEN"}
 
+# pytest-xdist workers (pyproject.toml adds --dist loadfile: one test file, one worker). The
+# suite mostly waits on lab processes, kernels and sockets, so more workers than cores pays off.
+# Serial, e.g. to debug: make test WORKERS=0
+WORKERS ?= 4
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS)
+
+# The developer's loop: everything but the browser, the notebooks and real CLIs (aws, dig, make).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not browser and not notebooks and not real_cli"
 
 lint: $(STAMP)
 	$(BIN)/ruff check labkit tests benchmarks notebooks

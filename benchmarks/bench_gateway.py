@@ -6,6 +6,9 @@ One run measures, on this machine:
 * PutLogEvents latency through the gateway (instance client → egress → policy decision →
   moto) against the same call sent straight to the same moto server, interleaved in rounds so
   that drift hits both alike; the ratio of the medians is the figure (aim: ≤ 1.15);
+* EC2 DescribeVpcEndpoints as the admin through the control front (SigV4, the query read back,
+  authorization by the one decider, moto) against the same call straight to moto: the price of
+  authorizing every control-plane call;
 * the lab process's memory (RSS now and peak) after the calls.
 
 Prints a table and writes JSON to ``benchmarks/results/`` (git-ignored). Figures are ratios
@@ -151,6 +154,36 @@ def measure_latency(lab: LocalLab, calls: int, rounds: int = 5) -> dict[str, Any
     }
 
 
+def measure_control_plane(lab: LocalLab, calls: int, rounds: int = 5) -> dict[str, Any]:
+    """DescribeVpcEndpoints as the admin: through the control front vs straight to moto."""
+    front = lab.client("ec2", "admin")
+    keys = lab.session("admin").get_credentials().get_frozen_credentials()
+    direct = boto3.session.Session(
+        aws_access_key_id=keys.access_key,
+        aws_secret_access_key=keys.secret_key,
+        region_name=lab.info.region,
+    ).client(
+        "ec2",
+        endpoint_url=lab.info.urls["moto"],
+        config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+    )
+    through, straight = front.describe_vpc_endpoints, direct.describe_vpc_endpoints
+    latencies(through, 20)
+    latencies(straight, 20)
+    via_front: list[float] = []
+    via_moto: list[float] = []
+    per_round = max(1, calls // rounds)
+    for _ in range(rounds):
+        via_moto += latencies(straight, per_round)
+        via_front += latencies(through, per_round)
+    front_stats, moto_stats = summary(via_front), summary(via_moto)
+    return {
+        "control_front": front_stats,
+        "direct_moto": moto_stats,
+        "ratio_median": front_stats["median_ms"] / moto_stats["median_ms"],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=500, help="PutLogEvents per path")
@@ -171,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         memory_ready = memory_of(lab.pid)
         open_endpoint(lab)
         latency = measure_latency(lab, args.calls)
+        control = measure_control_plane(lab, max(50, args.calls // 5))
         memory_after = memory_of(lab.pid)
     finally:
         lab.stop()
@@ -184,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "cold_start_s": {"runs": starts, "median": statistics.median(starts)},
         "latency": latency,
+        "control_plane": control,
         "memory": {"ready": memory_ready, "after_calls": memory_after},
     }
     RESULTS.mkdir(exist_ok=True)
@@ -204,6 +239,15 @@ def render(result: dict[str, Any]) -> str:
         ("PutLogEvents direct to moto, p90", f"{latency['direct_moto']['p90_ms']:.2f} ms"),
         ("ratio of medians (aim <= 1.15)", f"{latency['ratio_median']:.3f}"),
         ("denied at the gateway, median", f"{latency['denied_at_gateway']['median_ms']:.2f} ms"),
+        (
+            "DescribeVpcEndpoints via control front, median",
+            f"{result['control_plane']['control_front']['median_ms']:.2f} ms",
+        ),
+        (
+            "DescribeVpcEndpoints direct to moto, median",
+            f"{result['control_plane']['direct_moto']['median_ms']:.2f} ms",
+        ),
+        ("control-plane ratio of medians", f"{result['control_plane']['ratio_median']:.3f}"),
         (
             "cold start to ready lab, median (aim <= 2.5 s)",
             f"{result['cold_start_s']['median']:.2f} s "

@@ -41,17 +41,24 @@ class ServiceSpec:
     host: str  # DNS name template; {region} is filled in
     public_address: str  # what the lab's public DNS answers for ``host`` (RFC 5737 range)
     aliases: tuple[str, ...] = ()  # other public DNS names of the service (global endpoints)
+    host_prefixes: tuple[str, ...] = ()  # botocore's endpoint.hostPrefix values (stream-)
     endpoint_services: tuple[str, ...] = ()  # com.amazonaws.<region>.<suffix> for each suffix
     json_target_prefix: str | None = None  # X-Amz-Target prefix (json protocol)
     validation_error: str = "ValidationException"  # the code of a missing required member
     query_namespace: str | None = None  # XML namespace of query-protocol answers
     catalog: str | None = None  # module mapping its operations to IAM (labkit.catalog)
     gateway_hooks: str | None = None  # module with its rules moto lacks (labkit.local.gateway)
+    front_rules: str | None = None  # its refusals and own answers (labkit.local.front.rules)
     moto_backend: str | None = None  # moto's module for its state (moto.<name>.models)
 
     def hostname(self, region: str) -> str:
         """The service's DNS name in ``region`` (``logs.ap-northeast-1.amazonaws.com``)."""
         return self.host.format(region=region)
+
+    def hostnames(self, region: str) -> tuple[str, ...]:
+        """Its name and the names some operations use (``stream-logs.…`` for StartLiveTail)."""
+        name = self.hostname(region)
+        return (name, *(prefix + name for prefix in self.host_prefixes))
 
     def endpoint_service_name(self, region: str, suffix: str | None = None) -> str:
         """``com.amazonaws.<region>.<suffix>`` (the first endpoint service by default)."""
@@ -81,6 +88,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
         host="logs.{region}.amazonaws.com",
         public_address="203.0.113.10",
         endpoint_services=("logs",),
+        host_prefixes=("stream-",),
         json_target_prefix="Logs_20140328",
         validation_error="InvalidParameterException",
         catalog="labkit.catalog.logs",
@@ -116,6 +124,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
         aliases=("sts.amazonaws.com",),
         endpoint_services=("sts",),
         query_namespace="https://sts.amazonaws.com/doc/2011-06-15/",
+        catalog="labkit.catalog.sts",
+        front_rules="labkit.local.front.rules.sts",
         moto_backend="sts",
     ),
     ServiceSpec(
@@ -129,6 +139,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
         host="ec2.{region}.amazonaws.com",
         public_address="203.0.113.13",
         endpoint_services=("ec2",),
+        catalog="labkit.catalog.ec2",
+        front_rules="labkit.local.front.rules.ec2",
         moto_backend="ec2",
     ),
     ServiceSpec(
@@ -142,6 +154,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
         host="iam.amazonaws.com",  # global: IAM calls are signed for us-east-1
         public_address="203.0.113.16",
         query_namespace="https://iam.amazonaws.com/doc/2010-05-08/",
+        catalog="labkit.catalog.iam",
+        front_rules="labkit.local.front.rules.iam",
         moto_backend="iam",
     ),
     ServiceSpec(
@@ -246,7 +260,7 @@ def by_endpoint_service(service_name: str, region: str) -> ServiceSpec | None:
 def by_hostname(hostname: str, region: str) -> ServiceSpec | None:
     """The service whose DNS name in ``region`` (or one of its aliases) is ``hostname``."""
     wanted = hostname.lower().rstrip(".")
-    return next((s for s in SERVICES if wanted in (s.hostname(region), *s.aliases)), None)
+    return next((s for s in SERVICES if wanted in (*s.hostnames(region), *s.aliases)), None)
 
 
 def with_catalog() -> Iterator[ServiceSpec]:

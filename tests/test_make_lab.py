@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.real_cli]
 
 
 def test_make_lab_serves_the_notebooks_on_loopback_with_a_token() -> None:

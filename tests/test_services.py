@@ -32,6 +32,15 @@ def test_named_modules_exist(spec: services.ServiceSpec) -> None:
         assert callable(importlib.import_module(spec.gateway_hooks).adjust)
     if spec.moto_backend:
         assert importlib.util.find_spec(f"moto.{spec.moto_backend}.models") is not None
+    if spec.front_rules:
+        assert callable(importlib.import_module(spec.front_rules).refusal)
+
+
+def test_every_served_service_is_authorized_by_the_catalog() -> None:
+    served = services.on_plane("data") + services.on_plane("control")
+    assert {s.name for s in served} == {"logs", "events", "ec2", "iam", "sts"}
+    assert all(s.catalog for s in served)
+    assert all(s.front_rules for s in services.on_plane("control"))
 
 
 def test_the_data_plane_is_logs_and_events_with_their_catalog_and_hooks() -> None:

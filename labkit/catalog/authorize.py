@@ -67,6 +67,10 @@ def _unknown_reason(service: str, operation: str) -> str:
     close = lowered.get(operation.lower())
     if close is not None:
         return f"operation names are case-sensitive: did you mean {close!r}?"
+    module = _mapping(service)
+    explain = getattr(module, "unknown_reason", None)
+    if explain is not None:
+        return str(explain(operation))
     return (
         f"{service} has no operation {operation!r} that labkit maps; spell it as in the API "
         f"reference (e.g. {'PutLogEvents' if service == 'logs' else 'PutEvents'!r})"

@@ -36,7 +36,6 @@ UNMAPPED: dict[str, str] = {
     "CreateScheduledQuery": "the scheduled-query ARN holds an ID the service assigns",
     "GetLogRecord": "the log group is hidden in the opaque logRecordPointer",
     "GetLogObject": "the Service Authorization Reference lists no IAM action for it",
-    "GetQueryResults": "the log groups of the query are server state, not parameters",
 }
 
 # Operations whose only parameter of note names one log group (logGroupIdentifier only).
@@ -171,6 +170,7 @@ def operations() -> dict[str, OperationSpec]:
         "StartQuery": (group, b.on_groups("StartQuery", "logGroupName", "logGroupNames",
                                           "logGroupIdentifiers")),
         "StartLiveTail": (group, b.on_groups("StartLiveTail", "logGroupIdentifiers")),
+        "GetQueryResults": (group, x.query_results),
         "CreateLogAnomalyDetector": (group, x.anomaly_detector),
         **{op: (group, b.on_group(op, id_param=None)) for op in _BY_NAME},
         **{op: (group, b.on_group(op, "logGroupIdentifier", None)) for op in _BY_IDENTIFIER},

@@ -121,3 +121,19 @@ def list_anomalies(call: CallToAuthorize) -> list[Authorization]:
     if call.params.get("anomalyDetectorArn") is None:
         return any_resource(call, "logs:ListAnomalies")
     return [arn_parameter(call, "anomalyDetectorArn", "logs:ListAnomalies")]
+
+
+def query_results(call: CallToAuthorize) -> list[Authorization]:
+    """GetQueryResults: the log groups the query ran on, which only the service's state knows.
+
+    The caller passes them as ``logGroupNames`` (the lab reads them from its state); without
+    them the catalog cannot say what AWS authorizes.
+    """
+    if call.params.get("logGroupNames") is None:
+        raise UnknownOperation(
+            SERVICE,
+            call.operation,
+            "the log groups of the query are server state, not parameters: pass the query's "
+            "groups as logGroupNames",
+        )
+    return on_groups("GetQueryResults", "logGroupNames")(call)

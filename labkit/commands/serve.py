@@ -2,8 +2,11 @@
 
 With ``--env-file PATH`` it writes, once the lab is ready, the ``export`` lines that make the
 AWS CLI, boto3 and plain ``dig`` in another shell behave as on the lab's instance
-(``source PATH``). On stop every port is freed and PATH is removed, so a stale file cannot
-point a shell at a dead lab.
+(``source PATH``); ``aws --profile admin …`` in that shell is the lab's admin, working from
+outside the VPC. ``--endpoint SERVICE[=POLICY]`` (repeatable) creates an interface endpoint
+before the lab reports ready, as the walkthrough did in the console; POLICY is a name under
+data/policies/ or a policy file. On stop every port is freed and PATH is removed, so a stale
+file cannot point a shell at a dead lab.
 """
 
 from __future__ import annotations
@@ -44,6 +47,15 @@ def register(subparsers: Any) -> None:
         help="AccessDenied wording: today's (default), the 2019 memo's, or with policy ARNs",
     )
     parser.add_argument(
+        "--endpoint",
+        action="append",
+        default=[],
+        metavar="SERVICE[=POLICY]",
+        help="create an interface endpoint for SERVICE (logs, events, ...) with private DNS "
+        "before the lab is ready; POLICY: a name under data/policies/ (e.g. walkthrough) or a "
+        "policy file (default: AWS's full-access policy). Repeatable",
+    )
+    parser.add_argument(
         "--network-timeout",
         type=float,
         default=2.0,
@@ -58,9 +70,21 @@ def run(args: argparse.Namespace) -> int:
     # imported when the command runs: the lab's modules are heavy and `labkit --help` needs none
     from labkit.local.process.envfile import instance_env, render_shell, write_private
     from labkit.local.process.server import LabServer
+    from labkit.local.process.startup_endpoints import (
+        EndpointRequestError,
+        parse_endpoint_requests,
+    )
 
+    try:
+        endpoints = parse_endpoint_requests(args.endpoint, data.scenario(args.scenario))
+    except EndpointRequestError as err:
+        print(f"labkit serve: {err}", file=sys.stderr)
+        return 2
     lab = LabServer(
-        args.scenario, message_style=args.message_style, network_timeout=args.network_timeout
+        args.scenario,
+        message_style=args.message_style,
+        network_timeout=args.network_timeout,
+        endpoints=endpoints,
     )
     previous = {
         signum: signal.signal(signum, lambda *_: lab.stopped.set())
@@ -77,6 +101,9 @@ def run(args: argparse.Namespace) -> int:
             write_private(env_file, render_shell(instance_env(info)))
         print(f"labkit: {info.scenario} lab ready (pid {info.pid}, region {info.region})")
         print(f"  instance {info.instance_id} as {info.session_arn}")
+        for request, vpce in zip(endpoints, info.extra.get("endpoints", []), strict=False):
+            policy = f" with {request.source}" if request.source else " with the default policy"
+            print(f"  endpoint {vpce} for {request.service}{policy} (available)")
         for name in ("control", "egress", "public", "imds"):
             print(f"  {name:8} {info.urls[name]}")
         print(f"  dns      {info.dns_vpc[0]}#{info.dns_vpc[1]} (the VPC resolver)")

@@ -11,7 +11,7 @@ from labkit.policy.decision import Decision
 from labkit.policy.model import Statement
 from labkit.policy.policy_set import PolicySet
 from labkit.policy.request import Request
-from labkit.policy.stages import run_stages
+from labkit.policy.stages import as_evaluated, run_stages
 
 _applies = Statement.applies
 
@@ -22,5 +22,6 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         raise TypeError(f"evaluate() takes a Request, not {type(request).__name__}")
     if not isinstance(policies, PolicySet):
         raise TypeError(f"evaluate() takes a PolicySet, not {type(policies).__name__}")
+    request = as_evaluated(request, policies)
     decision, denied_by, deny = run_stages(request, policies, _applies)
     return Decision(decision, denied_by, request, policies, deny)

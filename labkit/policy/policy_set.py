@@ -42,7 +42,9 @@ class PolicySet:
     ``scps`` and ``rcps`` hold one entry per level of the path from the organization root through
     each OU to the account; an entry is one policy or a list of the policies attached there. An
     Allow is needed at every level; a Deny at any level applies. The VPC endpoint policy is
-    evaluated only for requests that traverse the endpoint.
+    evaluated only for requests that traverse the endpoint. ``resource_must_allow`` says the
+    resource-based policy is one that must allow the caller whatever its identity policies say:
+    a role trust policy (``sts:AssumeRole`` and kin).
     """
 
     identity: Sequence[Policy] = ()
@@ -52,9 +54,11 @@ class PolicySet:
     rcps: Sequence[Sequence[Policy]] = ()
     permission_boundary: Policy | None = None
     session: Policy | None = None
+    resource_must_allow: bool = False
     _deny_plan: tuple[tuple[PolicyKind, int | None, Policy], ...] = field(
         init=False, repr=False, compare=False, default=()
     )
+    _not_principal_denies: bool = field(init=False, repr=False, compare=False, default=False)
 
     def __post_init__(self) -> None:
         setattr_ = object.__setattr__
@@ -74,6 +78,17 @@ class PolicySet:
             if entry[0] == kind and entry[2].denies
         )
         setattr_(self, "_deny_plan", plan)
+        negated = any(
+            s.principal is not None and s.principal.negated
+            for _kind, _level, policy in plan
+            for s in policy.denies
+        )
+        setattr_(self, "_not_principal_denies", negated)
+
+    @property
+    def not_principal_denies(self) -> bool:
+        """True if a Deny statement of some policy uses ``NotPrincipal``."""
+        return self._not_principal_denies
 
     @property
     def deny_plan(self) -> tuple[tuple[PolicyKind, int | None, Policy], ...]:

@@ -4,7 +4,10 @@ A caller is seen in layers: a role session is that session, its role and its acc
 user is that user and its account. ``Principal`` matches if it names any layer (an account ID or
 ``arn:aws:iam::ACCOUNT:root`` means every principal of that account, as in interface endpoint
 and other resource-based policies). ``NotPrincipal`` exempts a caller only if it names every layer,
-which is why the IAM User Guide tells you to list the session, the role and the account.
+which is why the IAM User Guide tells you to list the session, the role and the account; and it
+never exempts an IAM user or role that has a permissions boundary ("The NotPrincipal element with a
+Deny effect will always deny any IAM principal that has a permissions boundary policy attached",
+IAM User Guide, "Permissions boundaries for IAM entities").
 """
 
 from __future__ import annotations
@@ -32,6 +35,12 @@ class ParsedPrincipal:
     account: str | None = None
     role_arn: str | None = None
     service: str | None = None
+    bounded: bool = False  # an IAM user or role with a permissions boundary attached
+
+    @property
+    def iam_principal(self) -> bool:
+        """True for an IAM user, a role or a role session (what a boundary can be set on)."""
+        return self.kind in ("user", "role", "session")
 
 
 def parse_principal(principal: str, principal_arn: str | None = None) -> ParsedPrincipal:
@@ -98,6 +107,11 @@ class PrincipalSet:
         """How this set names ``caller`` (``None`` if it does not)."""
         if self.everyone:
             return "everyone"
+        if caller.kind == "role" and caller.arn in self.arns:
+            # The role ARN names the role, never a grant "directly to the session": a resource
+            # policy that grants to it is limited by the boundary and the session policy (IAM
+            # User Guide, "Policy evaluation logic": IAM role).
+            return "role"
         if caller.arn in self.arns:
             return "direct"
         if caller.service is not None and caller.service in self.services:
@@ -116,6 +130,8 @@ class PrincipalSet:
 
     def names_every_layer(self, caller: ParsedPrincipal) -> bool:
         """True if every layer of ``caller`` is named (what ``NotPrincipal`` needs to exempt it)."""
+        if caller.bounded and caller.iam_principal:
+            return False  # a bounded IAM principal is never exempt, "regardless of the values"
         if self.everyone:
             return True
         if caller.kind == "service":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -11,6 +11,11 @@ from labkit.policy.principals import ParsedPrincipal, parse_principal
 from labkit.policy.variables import ContextValue
 
 _NOT_YET: Any = object()
+#: The account field of AWS managed policy ARNs (``arn:aws:iam::aws:policy/...``). No customer
+#: account owns them and an IAM policy has no resource-based policy, so a request on one is
+#: decided by the caller's own policies, never as a cross-account request ("What are AWS
+#: managed policies?"; aws-facts-2026 §4.1-4.2).
+AWS_OWNED = "aws"
 
 
 def _context_value(key: str, value: Any) -> ContextValue:
@@ -25,6 +30,14 @@ def _context_value(key: str, value: Any) -> ContextValue:
     raise TypeError(
         f"context key {key!r}: value {value!r} is neither a string nor a list of strings"
     )
+
+
+def _slot_names(cls: type) -> list[str]:
+    """Every slot of ``cls`` and its bases (a frozen slots dataclass has no ``__dict__``)."""
+    names: list[str] = []
+    for klass in cls.__mro__:
+        names.extend(n for n in getattr(klass, "__slots__", ()) if n not in names)
+    return names
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +110,20 @@ class Request:
             object.__setattr__(self, "_parsed_principal", parsed)
         return parsed
 
+    def with_boundary(self) -> Request:
+        """This request made by a principal that has a permissions boundary attached.
+
+        Only ``NotPrincipal`` reads it: a bounded IAM user or role is never exempted by one.
+        """
+        parsed = self.parsed_principal
+        if parsed.bounded:
+            return self
+        copy = object.__new__(type(self))
+        for name in _slot_names(type(self)):
+            object.__setattr__(copy, name, getattr(self, name))
+        object.__setattr__(copy, "_parsed_principal", replace(parsed, bounded=True))
+        return copy
+
     def _account_pair(self) -> tuple[str | None, str | None]:
         pair = self._accounts
         if pair is _NOT_YET:
@@ -107,8 +134,12 @@ class Request:
                 value = keys.get("aws:principalaccount")
                 mine = value if isinstance(value, str) else None
             parts = self.resource.split(":", 5)
-            if len(parts) == 6 and parts[0] == "arn" and parts[4] not in ("", "*"):
-                theirs: str | None = parts[4]
+            arn = len(parts) == 6 and parts[0] == "arn"
+            theirs: str | None = None
+            if arn and parts[4] == AWS_OWNED:
+                pass  # an AWS managed policy: no customer account owns it
+            elif arn and parts[4] not in ("", "*"):
+                theirs = parts[4]
             else:
                 value = keys.get("aws:resourceaccount")
                 theirs = value if isinstance(value, str) else None
@@ -118,7 +149,10 @@ class Request:
 
     @property
     def resource_account(self) -> str | None:
-        """The resource's account (from its ARN, else ``aws:ResourceAccount``), or ``None``."""
+        """The resource's account (from its ARN, else ``aws:ResourceAccount``), or ``None``.
+
+        AWS managed policies (account field ``aws``) belong to no customer account.
+        """
         return self._account_pair()[1]
 
     @property

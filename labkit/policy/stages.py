@@ -1,12 +1,16 @@
 """AWS's policy evaluation logic, one function per stage of the IAM User Guide's flow.
 
+0. actions that need no permission (``sts:GetCallerIdentity``) are allowed whatever the
+   policies say, explicit denies included;
 1. explicit deny — a matching Deny in any applicable policy decides (ExplicitlyDenied);
-2. SCPs — every level of the caller's organization path needs an Allow;
+2. SCPs — every level of the caller's organization path needs an Allow (SCPs apply to IAM users
+   and roles only: never to anonymous requests or service principals);
 3. RCPs — likewise for the resource's account;
 4. the VPC endpoint policy — needs an Allow when the request traverses the endpoint;
 5. the principal's permissions — identity-based and resource-based policies (their union in
    one account; both sides across accounts), limited by the permissions boundary and the
    session policy (except where a resource-based policy names the user or session directly).
+   A role trust policy must allow on its own (``PolicySet.resource_must_allow``).
 
 The first stage that lacks an Allow is the policy type named in an implicit denial. Which type
 AWS names when several deny is not documented; the orders used here are recorded in
@@ -40,6 +44,16 @@ GRANT_RANK: dict[GrantLevel, int] = {"everyone": 0, "direct": 1, "role": 2, "acc
 
 #: Why an endpoint policy is not evaluated for a request that does not traverse the endpoint.
 NOT_THROUGH_ENDPOINT = "not evaluated: the request does not traverse the VPC endpoint"
+#: Why SCPs are not evaluated for an anonymous request or a service principal.
+SCP_NOT_FOR_CALLER = (
+    "not evaluated: SCPs affect only IAM users and roles of the organization's accounts, not "
+    "anonymous requests or service principals"
+)
+#: Actions AWS authorizes without any permission: "No permissions are required to perform this
+#: operation. If an administrator attaches a policy to your identity that explicitly denies
+#: access to the sts:GetCallerIdentity action, you can still perform this operation." (STS API
+#: reference, GetCallerIdentity).
+NO_PERMISSION_ACTIONS = frozenset({"sts:getcalleridentity"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +109,16 @@ def run_stages(
     """Decide ``request``: a matching Deny, else the first policy type lacking a needed Allow.
 
     Without ``trace``, stops at the first stage that decides; with it, runs every stage.
+    ``request`` is the one :func:`as_evaluated` returns.
     """
+    if request.action_lower in NO_PERMISSION_ACTIONS:
+        if trace is not None:
+            trace.step(
+                "no permission needed",
+                "pass",
+                f"{request.action} needs no permission; no policy, not even a Deny, applies",
+            )
+        return _ALLOWED
     deny = explicit_deny(request, policies, match, trace)
     if deny is not None and trace is None:
         return "ExplicitlyDenied", deny.kind, deny
@@ -113,9 +136,37 @@ def run_stages(
     return _ALLOWED if first is None else ("ImplicitlyDenied", first, None)
 
 
+def as_evaluated(request: Request, policies: PolicySet) -> Request:
+    """``request`` as the stages see it: marked when the caller has a permissions boundary.
+
+    "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
+    permissions boundary policy attached" (IAM User Guide, "Permissions boundaries for IAM
+    entities"), so statement matching must know whether one is attached.
+    """
+    if policies.permission_boundary is None or not policies.not_principal_denies:
+        return request  # nothing reads the mark: no copy on the hot path
+    return request.with_boundary()
+
+
 def applicable(kind: PolicyKind, request: Request) -> bool:
-    """Whether a policy of ``kind`` is evaluated for ``request`` (endpoint: only through it)."""
-    return kind != "vpc-endpoint" or request.via_endpoint
+    """Whether a policy of ``kind`` is evaluated for ``request``.
+
+    An endpoint policy only for a request through the endpoint; SCPs not for anonymous requests
+    and service principals ("SCPs affect only IAM users and roles that are managed by accounts
+    that are part of the organization").
+    """
+    if kind == "vpc-endpoint":
+        return request.via_endpoint
+    if kind == "scp":
+        # IAM users, roles and sessions are written as ARNs; anonymous callers ("*",
+        # "anonymous") and service principals ("logs.amazonaws.com") are not.
+        return request.principal.startswith("arn:")
+    return True
+
+
+def not_applicable_note(kind: PolicyKind) -> str:
+    """Why a policy of ``kind`` is not evaluated for a request it does not apply to."""
+    return SCP_NOT_FOR_CALLER if kind == "scp" else NOT_THROUGH_ENDPOINT
 
 
 def first_match(
@@ -197,6 +248,10 @@ def service_control_policies(
     levels = policies.scps
     if not levels and trace is None:
         return None  # nothing to check or record
+    if levels and not applicable("scp", request):
+        if trace is not None:
+            trace.step("service control policies", "skip", SCP_NOT_FOR_CALLER)
+        return None
     return organization_levels("scp", levels, request, match, trace)
 
 
@@ -260,7 +315,10 @@ def principal_permissions(
     Same account: an Allow in either suffices. A resource-based Allow that names the caller
     itself (user or session ARN, or ``*``) is not limited by the boundary or session policy; one
     that names the role is; one that names only the account delegates to identity policies.
-    Across accounts: both the identity side and the resource policy must allow.
+    Across accounts: both the identity side and the resource policy must allow. A role trust
+    policy (``policies.resource_must_allow``) must allow in every case: "IAM role trust
+    policies and KMS key policies are exceptions to this logic, because they must explicitly
+    allow access for principals" (IAM User Guide, "Policy evaluation logic").
     """
     resource = policies.resource
     grant = None if resource is None else resource_grant(request, resource, match)
@@ -290,6 +348,14 @@ def principal_permissions(
         if not identity:
             return "identity"
         return "resource" if grant is None else limit
+    if grant is None and resource is not None and policies.resource_must_allow:
+        if trace is not None:
+            trace.step(
+                "resource-based policy must allow",
+                "deny",
+                "this resource-based policy (a role trust policy) must allow the caller itself",
+            )
+        return "resource"
     if waived:
         return None
     if grant != "role" and not identity:

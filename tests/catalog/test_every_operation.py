@@ -37,6 +37,7 @@ SAMPLES: dict[tuple[str, str], dict[str, Any]] = {
         "queryString": "fields @message",
     },
     ("logs", "StartLiveTail"): {"logGroupIdentifiers": [f"{L}:log-group:app"]},
+    ("logs", "GetQueryResults"): {"queryId": "q", "logGroupNames": ["app", "other"]},
     ("logs", "CreateLogAnomalyDetector"): {
         "logGroupArnList": [f"{L}:log-group:app"],
         "tags": {"k": "v"},

@@ -45,6 +45,7 @@ def exported(text: str) -> dict[str, str]:
     return found
 
 
+@pytest.mark.real_cli  # sources the env file and runs the aws CLI in it
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_serve_writes_env_then_stops_cleanly(tmp_path: Path, signum: int) -> None:
     env_file = tmp_path / "lab.env"
@@ -105,3 +106,52 @@ def test_serve_rejects_an_unknown_scenario(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "invalid choice: 'nope'" in result.stderr
+
+
+def run_serve(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "labkit", "serve", "--env-file", str(tmp_path / "lab.env"), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
+def test_an_endpoint_for_a_service_the_lab_does_not_know_exits_2_and_starts_nothing(
+    tmp_path: Path,
+) -> None:
+    result = run_serve(tmp_path, "--endpoint", "sqs")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "labkit serve: --endpoint sqs: the lab makes interface endpoints for logs, events, sts, "
+        "ec2, monitoring, ssm, not 'sqs'\n"
+    )
+    assert result.stdout == "" and not (tmp_path / "lab.env").exists()
+
+
+def test_a_broken_policy_file_exits_2_naming_file_line_and_column(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text('{\n  "Statement": [\n    {"Effect": "Allow", "Action": "*",}\n  ]\n}\n')
+    result = run_serve(tmp_path, "--endpoint", f"logs={policy}")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"labkit serve: --endpoint logs={policy}: {policy}:3:39: ")
+    assert "not valid JSON" in result.stderr
+    assert result.stdout == "" and not (tmp_path / "lab.env").exists()
+
+
+def test_a_policy_that_is_no_endpoint_policy_names_its_place(tmp_path: Path) -> None:
+    policy = tmp_path / "no-principal.json"
+    policy.write_text('{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}')
+    result = run_serve(tmp_path, "--endpoint", f"logs={policy}")
+    assert result.returncode == 2
+    assert f"{policy}:1:16: every statement of a VPC endpoint policy must contain a Principal" in (
+        result.stderr
+    )
+
+
+def test_an_unknown_policy_name_lists_the_known_ones(tmp_path: Path) -> None:
+    result = run_serve(tmp_path, "--endpoint", "logs=nope")
+    assert result.returncode == 2
+    assert "'nope' is neither a policy of data/policies/ (" in result.stderr
+    assert "walkthrough" in result.stderr

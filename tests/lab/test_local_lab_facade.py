@@ -91,6 +91,7 @@ def test_a_broken_policy_is_refused_and_the_old_one_stays(lab: labkit.Lab) -> No
     assert lab.policy() == before
 
 
+@pytest.mark.real_cli
 def test_start_points_this_kernel_at_the_lab_and_stop_restores_it() -> None:
     labkit.stop()  # an earlier lab in this process would otherwise be stopped by start()
     before = dict(os.environ)

@@ -2,8 +2,9 @@
 
 Tests assert on what a learner would see: cells are found by their metadata tag
 (``"tags": ["dns-answer"]``) and their outputs read back as text (streams, ``text/plain``,
-``text/html``, errors). Each run's wall time goes to :data:`RUN_SECONDS`, which
-``tests/notebooks/conftest.py`` prints at the end of the session.
+``text/html``, errors). An exercise's solution is checked in the same run: see
+:func:`run_notebook`. Each run's wall time goes to :data:`RUN_SECONDS`; the conftest hands it to
+the session's report, which prints a table at the end (also under pytest-xdist).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 CELL_TIMEOUT = 300
-RUN_SECONDS: dict[str, float] = {}
+RUN_SECONDS: dict[str, float] = {}  # runs not yet on a test report (see conftest.py)
+SOLVED = "solved:"  # tag prefix of the cells run_notebook adds to check a solution
 
 
 def notebook_paths() -> list[Path]:
@@ -74,7 +76,7 @@ class ExecutedNotebook:
     seconds: float
 
     def cells_tagged(self, tag: str) -> list[Any]:
-        cells = [c for c in self.notebook.cells if tag in c.get("metadata", {}).get("tags", [])]
+        cells = tagged_cells(self.notebook, tag)
         assert cells, f"{self.name}: no cell tagged {tag!r}"
         return cells
 
@@ -103,21 +105,44 @@ class ExecutedNotebook:
         return "\n".join(c.source for c in self.notebook.cells if c.cell_type == "markdown")
 
 
+def tagged_cells(notebook: Any, tag: str) -> list[Any]:
+    """The cells of ``notebook`` tagged ``tag``, in order."""
+    return [c for c in notebook.cells if tag in c.get("metadata", {}).get("tags", [])]
+
+
+def add_solutions(name: str, notebook: Any, solutions: dict[str, str]) -> None:
+    """Right after each exercise's check cell, insert its solution and a copy of that check.
+
+    The inserted cells are tagged ``solved:`` + the stored cell's tag. They run in the same
+    kernel, against the same lab, before the rest of the notebook (which ends by stopping it).
+    """
+    for exercise, solution in solutions.items():
+        answer_tag, check_tag = f"{exercise}-answer", f"{exercise}-check"
+        (answer,) = tagged_cells(notebook, answer_tag)
+        (check,) = tagged_cells(notebook, check_tag)
+        after = notebook.cells.index(check) + 1
+        assert notebook.cells.index(answer) < after, f"{name}: {exercise} checks before it asks"
+        notebook.cells[after:after] = [
+            nbformat.v4.new_code_cell(solution, metadata={"tags": [SOLVED + answer_tag]}),
+            nbformat.v4.new_code_cell(check.source, metadata={"tags": [SOLVED + check_tag]}),
+        ]
+
+
 def run_notebook(
-    name: str, *, replace: dict[str, str] | None = None, env: dict[str, str] | None = None
+    name: str, *, solutions: dict[str, str] | None = None, env: dict[str, str] | None = None
 ) -> ExecutedNotebook:
     """Execute ``notebooks/<name>`` top to bottom in a fresh kernel; raises on any cell error.
 
-    ``replace`` maps a cell tag to new source for that cell (e.g. an exercise's solution);
+    ``solutions`` maps an exercise (``"exercise-03"``, the prefix of its ``-answer`` and
+    ``-check`` cell tags) to a solution's source. The stored cells run as they are (so the check
+    cell shows what a learner who has not answered sees); right after the check cell, the
+    solution and the notebook's own check source run again, tagged ``solved:exercise-03-answer``
+    and ``solved:exercise-03-check``. One run, one lab: the notebook is not executed twice.
     ``env`` adds variables to the kernel's environment (the local backend is always forced).
     """
     path = NOTEBOOKS / name
     notebook = nbformat.read(path, as_version=4)
-    for tag, source in (replace or {}).items():
-        cells = [c for c in notebook.cells if tag in c.get("metadata", {}).get("tags", [])]
-        assert cells, f"{name}: no cell tagged {tag!r} to replace"
-        for cell in cells:
-            cell.source = source
+    add_solutions(name, notebook, solutions or {})
     saved = dict(os.environ)
     os.environ.update({"LABKIT_BACKEND": "local", **(env or {})})
     try:
@@ -133,7 +158,7 @@ def run_notebook(
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    key = name if not replace else f"{name} (with {', '.join(sorted(replace))})"
+    key = name if not solutions else f"{name} (+ solution of {', '.join(sorted(solutions))})"
     RUN_SECONDS[key] = seconds
     return ExecutedNotebook(name, notebook, seconds)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from nbrun import run_notebook, run_shell_cell
 
-pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
+pytestmark = [pytest.mark.notebooks, pytest.mark.slow, pytest.mark.real_cli]
 NAME = "00_start.ipynb"
 SESSION = "assumed-role/ec2-logs-fullaccess-role/i-"
 

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from nbrun import run_notebook, run_shell_cell
 
-pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
+pytestmark = [pytest.mark.notebooks, pytest.mark.slow, pytest.mark.real_cli]
 NAME = "02_the_route.ipynb"
 VPC = ipaddress.ip_network("172.31.0.0/16")
 RECORD = re.compile(r"^logs\.ap-northeast-1\.amazonaws\.com\.\s+(\d+)\s+IN\s+A\s+(\S+)$", re.M)

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from nbrun import ROOT, run_notebook
+from nbrun import ROOT, SOLVED, run_notebook
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
 NAME = "03_the_policy.ipynb"
@@ -23,7 +23,7 @@ SOLUTION = """answer = {
 
 @pytest.fixture(scope="module")
 def stored():
-    return run_notebook(NAME)
+    return run_notebook(NAME, solutions={"exercise-03": SOLUTION})
 
 
 def test_default_policy_then_the_walkthrough_one(stored) -> None:
@@ -73,10 +73,9 @@ def test_the_exercise_as_stored_asks_to_fill_in(stored) -> None:
     assert "fill in your answer" in stored.plain("exercise-03-check")
 
 
-def test_the_exercise_passes_with_an_identity_policy_for_the_allowed_group() -> None:
-    run = run_notebook(NAME, replace={"exercise-03-answer": SOLUTION})
-    shown = run.plain("exercise-03-check")
+def test_the_exercise_passes_with_an_identity_policy_for_the_allowed_group(stored) -> None:
+    shown = stored.plain(SOLVED + "exercise-03-check")
     assert shown.startswith("pass — 03-identity-vs-endpoint"), shown
-    assert json.loads(run.plain("policy-after"))["Statement"][0]["Resource"] == [
+    assert json.loads(stored.plain("policy-after"))["Statement"][0]["Resource"] == [
         "arn:aws:logs:ap-northeast-1:111122223333:log-group:logs-test-allowed:*"
     ]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from nbrun import run_notebook, run_shell_cell
+from nbrun import SOLVED, run_notebook, run_shell_cell
 
-pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
+pytestmark = [pytest.mark.notebooks, pytest.mark.slow, pytest.mark.real_cli]
 NAME = "04_the_results.ipynb"
 ACCOUNT = "111122223333"
 DENIAL = (
@@ -29,7 +29,7 @@ SOLUTION = """answer = {
 
 @pytest.fixture(scope="module")
 def stored():
-    return run_notebook(NAME)
+    return run_notebook(NAME, solutions={"exercise-04": SOLUTION})
 
 
 def test_the_allowed_row_succeeded_and_the_denied_row_was_denied(stored) -> None:
@@ -109,7 +109,6 @@ def test_the_exercise_as_stored_asks_to_fill_in(stored) -> None:
     assert "fill in your answer" in stored.plain("exercise-04-check")
 
 
-def test_the_exercise_passes_with_a_scoped_policy() -> None:
-    run = run_notebook(NAME, replace={"exercise-04-answer": SOLUTION})
-    shown = run.plain("exercise-04-check")
+def test_the_exercise_passes_with_a_scoped_policy(stored) -> None:
+    shown = stored.plain(SOLVED + "exercise-04-check")
     assert shown.startswith("pass — 04-scope-endpoint-policy"), shown

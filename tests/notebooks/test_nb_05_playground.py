@@ -8,16 +8,22 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from nbrun import run_notebook
+from nbrun import SOLVED, run_notebook
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
 NAME = "05_playground.ipynb"
 WIDGET = "application/vnd.jupyter.widget-view+json"
+SOLUTION = """answer = {
+    "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"},
+        {"Effect": "Deny", "Principal": "*", "Action": "logs:Tag*", "Resource": "*"},
+    ]
+}"""
 
 
 @pytest.fixture(scope="module")
 def stored():
-    return run_notebook(NAME)
+    return run_notebook(NAME, solutions={"exercise-05": SOLUTION})
 
 
 def test_the_playground_opens_on_the_walkthrough_policy(stored) -> None:
@@ -88,19 +94,11 @@ def test_static_results_and_diagram(stored) -> None:
     assert "policy custom" in described and "endpoint:logs: ✔ 11 allowed, ✖ 2 denied" in described
 
 
-SOLUTION = """answer = {
-    "Statement": [
-        {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"},
-        {"Effect": "Deny", "Principal": "*", "Action": "logs:Tag*", "Resource": "*"},
-    ]
-}"""
-
-
 def test_the_exercise_as_stored_asks_to_fill_in(stored) -> None:
     assert "05-no-tagging" in stored.text("exercise-05-show")
     assert "fill in your answer" in stored.text("exercise-05-check")
 
 
-def test_the_exercise_passes_with_an_answer_written_here() -> None:
-    solved = run_notebook(NAME, replace={"exercise-05-answer": SOLUTION})
-    assert "pass — 05-no-tagging: all 5 checks as asked" in solved.text("exercise-05-check")
+def test_the_exercise_passes_with_an_answer_written_here(stored) -> None:
+    shown = stored.text(SOLVED + "exercise-05-check")
+    assert "pass — 05-no-tagging: all 5 checks as asked" in shown

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from nbrun import run_notebook
+from nbrun import SOLVED, run_notebook
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
 NAME = "06_exfiltration.ipynb"
@@ -45,7 +45,7 @@ def by(rows: list[dict[str, str]], who: str) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def stored():
-    return run_notebook(NAME)
+    return run_notebook(NAME, solutions={"exercise-06": SOLUTION})
 
 
 def test_the_open_endpoint_lets_the_other_accounts_keys_write(stored) -> None:
@@ -91,6 +91,5 @@ def test_the_exercise_as_stored_asks_to_fill_in(stored) -> None:
     assert "fill in your answer" in stored.text("exercise-06-check")
 
 
-def test_the_exercise_passes_with_the_solution() -> None:
-    solved = run_notebook(NAME, replace={"exercise-06-answer": SOLUTION})
-    assert "pass — 06-data-perimeter" in solved.text("exercise-06-check")
+def test_the_exercise_passes_with_the_solution(stored) -> None:
+    assert "pass — 06-data-perimeter" in stored.text(SOLVED + "exercise-06-check")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from nbrun import run_notebook
+from nbrun import SOLVED, run_notebook
 from test_nb_06_exfiltration import table
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
@@ -18,7 +18,7 @@ SOLUTION = """answer = {
 
 @pytest.fixture(scope="module")
 def stored():
-    return run_notebook(NAME)
+    return run_notebook(NAME, solutions={"exercise-07": SOLUTION})
 
 
 def test_the_open_endpoint_puts_to_own_buses_and_the_other_bus_needs_its_policy(stored) -> None:
@@ -47,6 +47,5 @@ def test_the_exercise_as_stored_asks_to_fill_in(stored) -> None:
     assert "fill in your answer" in stored.text("exercise-07-check")
 
 
-def test_the_exercise_passes_with_the_solution() -> None:
-    solved = run_notebook(NAME, replace={"exercise-07-answer": SOLUTION})
-    assert "pass — 07-events-own-bus" in solved.text("exercise-07-check")
+def test_the_exercise_passes_with_the_solution(stored) -> None:
+    assert "pass — 07-events-own-bus" in stored.text(SOLVED + "exercise-07-check")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from nbrun import run_notebook
+from nbrun import SOLVED, run_notebook
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
 NAME = "08_debugging.ipynb"
@@ -17,7 +17,7 @@ SOLUTION = """answer = {
 
 @pytest.fixture(scope="module")
 def stored():
-    return run_notebook(NAME)
+    return run_notebook(NAME, solutions={"exercise-08": SOLUTION})
 
 
 def test_the_lab_message_is_parsed_and_explained_down_to_the_statement(stored) -> None:
@@ -57,6 +57,5 @@ def test_the_exercise_as_stored_asks_to_fill_in(stored) -> None:
     assert "fill in your answer" in stored.text("exercise-08-check")
 
 
-def test_the_exercise_passes_with_the_solution() -> None:
-    solved = run_notebook(NAME, replace={"exercise-08-answer": SOLUTION})
-    assert "pass — 08-fix-the-denial" in solved.text("exercise-08-check")
+def test_the_exercise_passes_with_the_solution(stored) -> None:
+    assert "pass — 08-fix-the-denial" in stored.text(SOLVED + "exercise-08-check")

@@ -38,6 +38,16 @@ _QUERY = {
 }
 
 
+def ec2_code(reason: str) -> str:
+    """The EC2 error code of an authentication failure."""
+    return _EC2.get(reason, ("AuthFailure", EC2_AUTH, 401))[0]
+
+
+def query_code(reason: str) -> str:
+    """The IAM/STS error code of an authentication failure."""
+    return _QUERY.get(reason, ("InvalidClientTokenId", None))[0]
+
+
 def ec2_failure(reason: str, message: str, request_id: str) -> tuple[int, bytes]:
     """(status, body) EC2 answers for an authentication failure."""
     code, text, status = _EC2.get(reason, ("AuthFailure", EC2_AUTH, 401))

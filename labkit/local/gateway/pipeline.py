@@ -35,6 +35,10 @@ from labkit.local.wire.http import Incoming, WireResponse
 from labkit.local.wire.json11 import JSON_11, AwsError, dumps, new_request_id
 from labkit.local.wire.sigv4 import AuthFailure, SignedRequest, verify
 from labkit.local.wire.wsgi_forward import WsgiForwarder
+from labkit.local.world.moto.coverage import implements
+
+EVENT_STREAM = "application/vnd.amazon.eventstream"
+"""The type of streamed answers (StartLiveTail), passed through as moto sends it."""
 
 INTERNAL_FAILURE = (
     "The request processing has failed because of an unknown error, exception or failure."
@@ -139,6 +143,9 @@ class Gateway:
             error = AwsError("AccessDeniedException", judgement.message)
             return self._refuse(facts, error, "authorization", outcome="denied")
         request_id = facts["request_id"]
+        if not implements(call.service, call.operation):
+            error = not_implemented(call.service, call.operation)
+            return self._refuse(facts, error, "service", outcome="unsupported")
         try:
             response = self._serve(call, incoming, verified.credential, request_id)
         except AwsError as error:
@@ -185,6 +192,16 @@ class Gateway:
         return _passed_through(upstream.status, upstream.headers, answer, request_id)
 
 
+def not_implemented(service: str, operation: str) -> AwsError:
+    """What the lab answers for an operation AWS has but the lab's moto does not serve."""
+    return AwsError(
+        "NotImplementedException",
+        f"labkit's local lab does not implement {service}:{operation} (moto has no "
+        "implementation of it); the call was authorized but nothing was done.",
+        status=501,
+    )
+
+
 def _json_answer(body: bytes, request_id: str) -> WireResponse:
     return WireResponse(
         200,
@@ -204,12 +221,15 @@ def _passed_through(
         error = AwsError("InternalFailure", INTERNAL_FAILURE, status=500)
         return error.response(request_id)
     kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED_RESPONSE_HEADERS]
+    content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+    if not content_type.startswith(EVENT_STREAM):
+        content_type = JSON_11  # moto's own JSON type varies; AWS sends this one
     return WireResponse(
         status,
         (
             ("x-amzn-RequestId", request_id),
             *kept,
-            ("Content-Type", JSON_11),
+            ("Content-Type", content_type),
             ("Content-Length", str(len(body))),
         ),
         body,

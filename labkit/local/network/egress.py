@@ -1,8 +1,11 @@
 """Routing that follows DNS: where the instance's calls (and calls from the internet) go.
 
-The egress listener plays the instance's network stack. For each call it resolves the service's
-regional name (``logs.<region>.amazonaws.com``) through the VPC resolver's view, exactly as the
-DNS responder answers it (``LabState.resolve``), and sends the call where the answer points:
+The egress listener plays the instance's network stack, for every service the lab serves: the
+CloudWatch Logs and EventBridge data planes (handed to the gateway) and EC2, IAM and STS (handed
+to the control front). For each call it resolves the service's name (``logs.<region>.amazonaws.
+com``; ``stream-logs.…`` for StartLiveTail, botocore's host prefix; ``iam.amazonaws.com``)
+through the VPC resolver's view, exactly as the DNS responder answers it (``LabState.resolve``),
+and sends the call where the answer points:
 
 * an endpoint ENI address → the endpoint path: the endpoint policy applies and the context gets
   ``aws:SourceVpce``/``aws:SourceVpc``/``aws:VpcSourceIp`` (the instance's private address).
@@ -17,10 +20,14 @@ other clients see the connection reset. On AWS the SYN is dropped and
 the client reports a connect timeout (docs/fidelity/local-data.md).
 
 The public listener is the internet side: calls from outside the VPC always take the public path.
+So do calls signed by the lab's admin wherever they arrive: the admin works from outside the VPC
+(the console, a laptop), so ``aws --profile admin …`` in a shell whose endpoint settings point
+at the egress is still the admin's call from outside (docs/fidelity/local-data.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
@@ -28,10 +35,9 @@ from typing import Any, Literal, Protocol
 from labkit import services
 from labkit.backend.record import DecisionRecord, NetworkRoute
 from labkit.local.gateway.decision_log import DecisionLog
-from labkit.local.gateway.pipeline import Gateway
-from labkit.local.gateway.request_input import service_of_target
+from labkit.local.gateway.request_input import service_model, service_of_target
 from labkit.local.wire.http import Drop, Incoming, WireResponse
-from labkit.local.wire.json11 import new_request_id
+from labkit.local.wire.json11 import AwsError, new_request_id
 from labkit.local.wire.sigv4 import credential_scope
 
 DROP_GRACE = 0.5
@@ -45,6 +51,10 @@ NAT_PUBLIC_IP = "198.51.100.254"
 """``aws:SourceIp`` of the instance's calls leaving through a NAT gateway (lab stand-in)."""
 
 
+Handler = Callable[[Incoming, NetworkRoute], WireResponse]
+"""A service front: the gateway (``data``) or the control front (``control``)."""
+
+
 class RoutingState(Protocol):
     """The part of ``LabState`` routing reads."""
 
@@ -55,6 +65,7 @@ class RoutingState(Protocol):
     def endpoint_for_ip(self, ip: str) -> Any | None: ...
     def sg_allows(self, group_ids: Any, src_ip: str, port: int) -> bool: ...
     def route_to_internet(self, subnet_id: str) -> Literal["igw", "nat"] | None: ...
+    def works_outside(self, access_key_id: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -82,12 +93,36 @@ def signing_service(incoming: Incoming) -> str | None:
         return service
     scope = credential_scope(incoming.header("authorization"))
     spec = services.by_signing_name(scope.service) if scope else None
-    return spec.name if spec is not None and spec.plane == "data" else None
+    return spec.name if spec is not None else None
 
 
-def route_from_instance(state: RoutingState, service: str) -> NetworkRoute | Blocked:
+def operation_of(incoming: Incoming) -> str | None:
+    """The operation an ``X-Amz-Target`` names (JSON services), or None."""
+    target = incoming.header("x-amz-target") or ""
+    return target.partition(".")[2] or None
+
+
+def hostname_for(service: str, region: str, operation: str | None = None) -> str:
+    """The DNS name a client sends this call to: botocore's host prefix, then the service's name.
+
+    StartLiveTail goes to ``stream-logs.<region>.amazonaws.com`` (its ``endpoint.hostPrefix``,
+    aws-facts-2026 §1.14–1.16); every other call to the service's own name.
+    """
+    name = services.service(service).hostname(region)
+    if operation is None or services.service(service).protocol != "json":
+        return name
+    model = service_model(service)
+    if operation not in model.operation_names:
+        return name
+    prefix = (model.operation_model(operation).endpoint or {}).get("hostPrefix") or ""
+    return prefix + name if "{" not in prefix else name
+
+
+def route_from_instance(
+    state: RoutingState, service: str, operation: str | None = None
+) -> NetworkRoute | Blocked:
     """Where a call from the instance to ``service`` goes, as its VPC's DNS and routes decide."""
-    name = services.service(service).hostname(state.region)
+    name = hostname_for(service, state.region, operation)
     answers = state.resolve(name, "vpc")
     if not answers:
         return Blocked(name, None, f"{name} does not resolve in the VPC")
@@ -136,9 +171,11 @@ def route_from_instance(state: RoutingState, service: str) -> NetworkRoute | Blo
     return NetworkRoute(False, source, "instance", vpc_id=None, name=name, address=address)
 
 
-def route_from_internet(state: RoutingState, service: str) -> NetworkRoute:
+def route_from_internet(
+    state: RoutingState, service: str, operation: str | None = None
+) -> NetworkRoute:
     """Calls from outside the VPC reach the service's public endpoint."""
-    name = services.service(service).hostname(state.region)
+    name = hostname_for(service, state.region, operation)
     answers = state.resolve(name, "public") or []
     return NetworkRoute(
         False, INTERNET_CLIENT_IP, "internet", name=name, address=answers[0] if answers else ""
@@ -146,12 +183,16 @@ def route_from_internet(state: RoutingState, service: str) -> NetworkRoute:
 
 
 class Egress:
-    """Turns a listener's request into a routed call (or a dropped flow) for the gateway."""
+    """Turns a listener's request into a routed call (or a dropped flow) for a service front.
+
+    ``handlers`` maps a plane of the service registry (``data``, ``control``) to the front that
+    serves it; a call for a service no handler serves is answered with an error naming it.
+    """
 
     def __init__(
         self,
         state: RoutingState,
-        gateway: Gateway,
+        handlers: Mapping[str, Handler],
         decisions: DecisionLog,
         *,
         side: Literal["instance", "internet"],
@@ -160,7 +201,7 @@ class Egress:
         if network_timeout <= 0:
             raise ValueError(f"network_timeout must be positive seconds, got {network_timeout}")
         self.state = state
-        self.gateway = gateway
+        self.handlers = dict(handlers)
         self.decisions = decisions
         self.side = side
         self.network_timeout = network_timeout
@@ -168,15 +209,59 @@ class Egress:
     def __call__(self, incoming: Incoming) -> WireResponse | Drop:
         service = signing_service(incoming)
         if service is None:
-            route = NetworkRoute(False, "", self.side)  # the gateway answers UnknownOperation
-        elif self.side == "internet":
-            route = route_from_internet(self.state, service)
+            nowhere = NetworkRoute(False, "", self.side)
+            signed_for = credential_scope(incoming.header("authorization"))
+            if signed_for is None and "data" in self.handlers:
+                return self.handlers["data"](incoming, nowhere)  # AWS's JSON framework answers
+            return self._unserved(incoming, None, nowhere)  # signed for a service not served
+        operation = operation_of(incoming)
+        if self.side == "internet" or self._from_outside(incoming):
+            route = route_from_internet(self.state, service, operation)
         else:
-            found = route_from_instance(self.state, service)
+            found = route_from_instance(self.state, service, operation)
             if isinstance(found, Blocked):
                 return self._drop(incoming, found)
             route = found
-        return self.gateway.handle(incoming, route)
+        handler = self.handlers.get(services.service(service).plane)
+        if handler is None:
+            return self._unserved(incoming, service, route)
+        return handler(incoming, route)
+
+    def _from_outside(self, incoming: Incoming) -> bool:
+        scope = credential_scope(incoming.header("authorization"))
+        return scope is not None and self.state.works_outside(scope.access_key_id)
+
+    def _unserved(
+        self, incoming: Incoming, service: str | None, route: NetworkRoute
+    ) -> WireResponse:
+        """A call the lab serves no front for: an AWS-shaped error that names the service."""
+        served = ", ".join(s.name for s in services.SERVICES if s.plane in self.handlers)
+        if service is None:
+            scope = credential_scope(incoming.header("authorization"))
+            named = f"'{scope.service}'" if scope else "no service (the request is not signed)"
+            what = f"a request signed for {named}"
+        else:
+            what = f"{services.service(service).title} ({service})"
+        error = AwsError(
+            "UnknownOperationException",
+            f"labkit's local lab does not serve {what}; it serves {served}.",
+        )
+        request_id = new_request_id()
+        self.decisions.record(
+            DecisionRecord(
+                request_id=request_id,
+                time=datetime.now(UTC).isoformat(timespec="milliseconds"),
+                outcome="refused",
+                stage="request",
+                network=route,
+                service=service,
+                target=incoming.header("x-amz-target"),
+                http_status=error.status,
+                error_code=error.code,
+                error_message=error.message,
+            )
+        )
+        return error.response(request_id)
 
     def _drop(self, incoming: Incoming, blocked: Blocked) -> Drop:
         self.decisions.record(

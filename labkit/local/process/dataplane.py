@@ -19,7 +19,7 @@ from labkit.local.gateway.decide import Decider, PolicyDecider
 from labkit.local.gateway.decision_log import DecisionLog
 from labkit.local.gateway.pipeline import Gateway
 from labkit.local.network.dns import DnsResponder
-from labkit.local.network.egress import Egress
+from labkit.local.network.egress import Egress, Handler
 from labkit.local.network.guard import RefusingProxy
 from labkit.local.wire.forward import Forwarder
 from labkit.local.wire.http import LoopbackServer
@@ -32,16 +32,24 @@ class DataPlane:
     """Everything a request meets on its way, for one lab."""
 
     def __init__(
-        self, state: Any, gateway: Gateway, decisions: DecisionLog, network_timeout: float
+        self,
+        state: Any,
+        gateway: Gateway,
+        decisions: DecisionLog,
+        network_timeout: float,
+        control: Handler | None = None,
     ) -> None:
         self.decisions = decisions
         self.gateway = gateway
+        handlers: dict[str, Handler] = {"data": gateway.handle}
+        if control is not None:
+            handlers["control"] = control  # the instance's EC2/IAM/STS calls, as routed
         self._egress = LoopbackServer(
-            Egress(state, gateway, decisions, side="instance", network_timeout=network_timeout),
+            Egress(state, handlers, decisions, side="instance", network_timeout=network_timeout),
             "egress",
         )
         self._public = LoopbackServer(
-            Egress(state, gateway, decisions, side="internet", network_timeout=network_timeout),
+            Egress(state, handlers, decisions, side="internet", network_timeout=network_timeout),
             "public",
         )
         self._dns = DnsResponder(state.resolve)
@@ -78,6 +86,8 @@ def build_data_plane(
     moto_url: str | None = None,
     moto_app: WsgiApp | None = None,
     decider: Decider | None = None,
+    decisions: DecisionLog | None = None,
+    control: Handler | None = None,
 ) -> DataPlane:
     """Compose the data plane over ``state`` (a ``LabState``).
 
@@ -85,6 +95,8 @@ def build_data_plane(
     ``2026`` with policy ARNs); ``network_timeout`` is how long a dropped flow takes to fail.
     ``moto_url`` defaults to ``state.moto_url``; with ``moto_app`` (moto's WSGI app, same
     process) allowed calls are handed to moto in-process rather than over a loopback socket.
+    ``decisions`` is the lab's decision log (one is made if not given); ``control`` is the
+    control front's handler, which then serves the EC2/IAM/STS calls the egress routes.
     """
     if message_style not in MESSAGE_STYLES:
         raise ValueError(
@@ -98,7 +110,7 @@ def build_data_plane(
             "build_data_plane needs moto's URL: build the state with "
             "LabState(..., moto_url=<moto server URL>) or pass moto_url=..."
         )
-    decisions = DecisionLog()
+    decisions = decisions if decisions is not None else DecisionLog()
     forwarder: Forwarder | WsgiForwarder = Forwarder(upstream)
     if moto_app is not None:
         parts = urlsplit(upstream)
@@ -109,4 +121,4 @@ def build_data_plane(
         decider or PolicyDecider(state, message_style=message_style),
         decisions,
     )
-    return DataPlane(state, gateway, decisions, network_timeout)
+    return DataPlane(state, gateway, decisions, network_timeout, control)

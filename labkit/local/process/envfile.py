@@ -1,9 +1,17 @@
 """The shell environment of a lab "instance", and the lab's private HOME files.
 
 ``labkit serve --env-file PATH`` writes ``instance_env`` as ``export`` lines (file mode 0600);
-``LocalLab.env()`` returns the same dict. After ``source PATH`` the AWS CLI and boto3 send
-EC2/IAM/STS to the control front, Logs/EventBridge to the instance's egress, take credentials
-from the IMDS stand-in only, and plain ``dig`` asks the lab's VPC resolver (``$HOME/.digrc``).
+``LocalLab.env()`` returns the same dict. After ``source PATH`` every endpoint setting a client
+may read points at the instance's egress: the global ``AWS_ENDPOINT_URL``, each service's
+``AWS_ENDPOINT_URL_<ID>``, and the default profile of the lab's config file, so that every call
+the instance makes (Logs, EventBridge, EC2, IAM, STS) leaves through its network and is routed by
+the VPC's DNS and routes. Credentials come from the IMDS stand-in only; plain ``dig`` asks the
+lab's VPC resolver (``$HOME/.digrc``).
+
+The lab's HOME also holds a config file with one profile per identity and a credentials file
+(mode 0600) with the fake keys of the ``admin`` profile (and ``other-account`` where the scenario
+has one): ``aws --profile admin …`` works in the same shell. The admin works from outside the
+VPC: the egress routes its calls as the internet's (``labkit.local.network.egress``).
 """
 
 from __future__ import annotations
@@ -47,12 +55,25 @@ _UNSET_OTHER_ENDPOINTS = (
 # Which URL each identity's Logs/EventBridge traffic uses: the instance (and stolen keys used on
 # it) go out through the instance's network; the admin works from outside the VPC.
 DATA_URL_OF = {"instance": "egress", "other-account": "egress", "admin": "public"}
+# ... and its EC2/IAM/STS traffic.
+CONTROL_URL_OF = {"instance": "egress", "other-account": "egress", "admin": "control"}
 PROFILE_OF = {"instance": "default", "admin": "admin", "other-account": "other-account"}
+
+
+def served() -> tuple[services.ServiceSpec, ...]:
+    """The services the lab answers: the data plane and the control plane."""
+    return services.on_plane("data") + services.on_plane("control")
+
+
+def endpoint_url_for(info: LabInfo, who: str, spec: services.ServiceSpec | None) -> str:
+    """Where ``who``'s calls to a service go (``spec`` None: any other service)."""
+    if spec is not None and spec.plane == "data":
+        return str(info.urls[DATA_URL_OF[who]])
+    return str(info.urls[CONTROL_URL_OF[who]])
 
 
 def common_env(info: LabInfo, who: str) -> dict[str, str | None]:
     """Variables every identity gets (values None mean: unset)."""
-    data_url = info.urls[DATA_URL_OF[who]]
     env: dict[str, str | None] = dict.fromkeys(UNSET)
     env.update(
         {
@@ -61,8 +82,11 @@ def common_env(info: LabInfo, who: str) -> dict[str, str | None]:
             "AWS_PAGER": "",
             "AWS_CONFIG_FILE": info.config_file,
             "AWS_SHARED_CREDENTIALS_FILE": str(Path(info.home) / ".aws" / "credentials"),
-            "AWS_ENDPOINT_URL": info.urls["control"],
-            **{spec.endpoint_url_variable: data_url for spec in services.on_plane("data")},
+            "AWS_ENDPOINT_URL": endpoint_url_for(info, who, None),
+            **{spec.endpoint_url_variable: endpoint_url_for(info, who, spec) for spec in served()},
+            # botocore would prefix StartLiveTail's host (stream-127.0.0.1, which no resolver
+            # knows); the egress routes it to stream-logs.<region>.amazonaws.com itself.
+            "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
             "HOME": info.home,
             "LABKIT_LAB_PID": str(info.pid),
             "LABKIT_LAB_SCENARIO": info.scenario,
@@ -121,17 +145,34 @@ def config_text(info: LabInfo) -> str:
     sections: list[str] = []
     for who, profile in PROFILE_OF.items():
         header = "[default]" if profile == "default" else f"[profile {profile}]"
-        data_url = info.urls[DATA_URL_OF[who]]
         sections.append(
             f"{header}\nregion = {info.region}\noutput = json\ncli_pager =\n"
-            f"endpoint_url = {info.urls['control']}\nservices = labkit-{profile}\n"
+            f"endpoint_url = {endpoint_url_for(info, who, None)}\n"
+            f"disable_host_prefix_injection = true\nservices = labkit-{profile}\n"
         )
         endpoints = "".join(
-            f"{spec.config_key} =\n  endpoint_url = {data_url}\n"
-            for spec in services.on_plane("data")
+            f"{spec.config_key} =\n  endpoint_url = {endpoint_url_for(info, who, spec)}\n"
+            for spec in served()
         )
         sections.append(f"[services labkit-{profile}]\n{endpoints}")
     return "\n".join(sections)
+
+
+def credentials_text(keys: Mapping[str, Mapping[str, str] | None]) -> str:
+    """The lab's credentials file: the fake keys of the admin (and other-account) profiles.
+
+    The default profile has none: the instance's credentials come from the IMDS stand-in.
+    """
+    lines = ["# labkit local lab: fake keys minted by the lab (never real AWS credentials)"]
+    for who, pair in keys.items():
+        if not pair:
+            continue
+        lines += [
+            f"[{PROFILE_OF[who]}]",
+            f"aws_access_key_id = {pair['access_key_id']}",
+            f"aws_secret_access_key = {pair['secret_access_key']}",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def digrc_text(dns_vpc: tuple[str, int]) -> str:
@@ -140,9 +181,12 @@ def digrc_text(dns_vpc: tuple[str, int]) -> str:
     return f"@{host} -p {port}\n"
 
 
-def write_home(info: LabInfo) -> None:
-    """Fill the lab's private HOME (created 0700 by the lab process)."""
+def write_home(info: LabInfo, keys: Mapping[str, Mapping[str, str] | None] | None = None) -> None:
+    """Fill the lab's private HOME (created 0700 by the lab process); files are mode 0600.
+
+    ``keys``: the fake keys of the profiles that have some (``admin``, ``other-account``).
+    """
     home = Path(info.home)
     write_private(home / ".digrc", digrc_text(info.dns_vpc))
     write_private(Path(info.config_file), config_text(info))
-    write_private(home / ".aws" / "credentials", "# the lab keeps no credentials in files\n")
+    write_private(home / ".aws" / "credentials", credentials_text(keys or {}))

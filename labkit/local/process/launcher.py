@@ -284,11 +284,9 @@ class LocalLab:
         return boto3.Session(botocore_session=session)
 
     def endpoint_url(self, service: str, who: Who = "instance") -> str:
-        """Where ``who``'s calls to ``service`` go (Logs/EventBridge as its traffic would)."""
-        spec = services.by_client_name(service)
-        if spec is not None and spec.plane == "data":
-            return str(self.info.urls[envfile.DATA_URL_OF[who]])
-        return str(self.info.urls["control"])
+        """Where ``who``'s calls to ``service`` go, as its traffic would (the instance's through
+        its egress, the admin's from outside)."""
+        return envfile.endpoint_url_for(self.info, who, services.by_client_name(service))
 
     def client(self, service: str, who: Who = "instance", **config: Any) -> Any:
         """A botocore client for ``service`` as ``who``, aimed at the lab only."""

@@ -3,8 +3,11 @@
 ``python -m labkit.local.process.server --scenario NAME --ready-fd N [--lifeline-fd M]`` is
 started by ``LocalLab`` (``launcher.py``); ``labkit serve`` runs :class:`LabServer` in the
 foreground. Readiness (ids, URLs and the lab's fake secrets) goes to the parent over the
-``--ready-fd`` pipe only, never to stdout/stderr or a file. The process ends when its parent
-dies (lifeline pipe EOF, PR_SET_PDEATHSIG), on SIGTERM/SIGINT, or on the control API's stop.
+``--ready-fd`` pipe, never to stdout/stderr; the only file holding a (fake) key is the
+credentials file of the lab's private HOME (mode 0600 in a 0700 directory, removed when the lab
+stops), so that ``aws --profile admin`` works in a shell that sourced the env file. The process
+ends when its parent dies (lifeline pipe EOF, PR_SET_PDEATHSIG), on SIGTERM/SIGINT, or on the
+control API's stop.
 """
 
 from __future__ import annotations
@@ -19,16 +22,23 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import boto3
+from botocore.config import Config
+
 from labkit.local.front.control import ControlFront
+from labkit.local.gateway.decide import PolicyDecider
+from labkit.local.gateway.decision_log import DecisionLog
+from labkit.local.network.egress import route_from_internet
 from labkit.local.network.imds import MetadataService
 from labkit.local.process import envfile
 from labkit.local.process.control_api import ControlApi
 from labkit.local.process.dataplane import build_data_plane
 from labkit.local.process.labinfo import LabInfo
+from labkit.local.process.startup_endpoints import EndpointRequest, create_endpoints
 from labkit.local.world.moto import ec2_endpoints, fixups
 from labkit.local.world.moto import server as moto_server
 from labkit.local.world.scenario import Seeder, seed
@@ -46,8 +56,10 @@ class LabServer:
         *,
         message_style: str = "current",
         network_timeout: float = 2.0,
+        endpoints: Sequence[EndpointRequest] = (),
     ) -> None:
         self.scenario = scenario
+        self.endpoints = tuple(endpoints)
         self.message_style = message_style
         self.network_timeout = network_timeout
         self.stopped = threading.Event()
@@ -94,7 +106,16 @@ class LabServer:
         instance_key = state.instance_credentials()
         lap("instance_session")
 
-        front = ControlFront(state, moto_url)
+        decisions = DecisionLog()
+        decider = PolicyDecider(state, message_style=self.message_style)
+        front = ControlFront(
+            state,
+            moto_url,
+            decider=decider,
+            decisions=decisions,
+            message_style=self.message_style,
+            outside_route=lambda service: route_from_internet(state, service),
+        )
         control_url = front.start()
         self._stops.append(front.stop)
         imds = MetadataService(state)
@@ -105,12 +126,14 @@ class LabServer:
             message_style=self.message_style,
             network_timeout=self.network_timeout,
             moto_app=moto.wsgi_app(),
+            decider=decider,
+            decisions=decisions,
+            control=front.handle,
         )
         data_urls = self.data_plane.start()
         self._stops.append(self.data_plane.stop)
-        front.route_data_plane_to(data_urls["public"])
         lap("listeners")
-        ctl = ControlApi(self.ctl_token, decisions=self.data_plane.decisions, stop=self.stopped.set)
+        ctl = ControlApi(self.ctl_token, decisions=decisions, stop=self.stopped.set)
         ctl_url = ctl.start()
         self._stops.append(ctl.stop)
 
@@ -149,8 +172,24 @@ class LabServer:
             pid=os.getpid(),
             extra={"startup_seconds": phases},
         )
-        envfile.write_home(self.info)
         self.secrets = self._secrets(state, seeded)
+        envfile.write_home(
+            self.info,
+            {"admin": self.secrets["admin"], "other-account": self.secrets["other-account"]},
+        )
+        if self.endpoints:
+            admin = self.secrets["admin"]
+            ec2 = boto3.client(
+                "ec2",
+                region_name=seeded.region,
+                endpoint_url=control_url,
+                aws_access_key_id=admin["access_key_id"],
+                aws_secret_access_key=admin["secret_access_key"],
+                config=Config(retries={"max_attempts": 1}),
+            )
+            made = create_endpoints(ec2, self.endpoints, self.info)
+            self.info.extra["endpoints"] = made
+            lap("endpoints")
         return self.info
 
     def _secrets(self, state: Any, seeded: Any) -> dict[str, Any]:

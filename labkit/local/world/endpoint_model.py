@@ -77,6 +77,20 @@ def private_dns_name(service_name: str, region: str) -> str | None:
     return known.hostname(region) if known else f"{short}.{region}.amazonaws.com"
 
 
+def private_dns_names(service_name: str, region: str) -> tuple[str, ...]:
+    """Every name an endpoint's private DNS answers: the service's name and its prefixed names.
+
+    A ``logs`` endpoint also answers ``stream-logs.<region>.amazonaws.com`` (StartLiveTail's
+    name, which "supports VPC endpoints", aws-facts-2026 §1.14; whether AWS serves it from the
+    ``logs`` endpoint or a separate ``stream-logs`` one is [unknown], §1.17).
+    """
+    known = services.by_endpoint_service(service_name, region)
+    if known is not None:
+        return known.hostnames(region)
+    name = private_dns_name(service_name, region)
+    return (name,) if name else ()
+
+
 def random_dns_suffix(rng: random.Random | None = None) -> str:
     """The 8 lowercase alphanumerics AWS puts after ``vpce-<id>-`` (e.g. ``5ltns582``)."""
     rng = rng or random.SystemRandom()

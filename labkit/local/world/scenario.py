@@ -68,6 +68,8 @@ class SeededLab:
     event_buses: list[str]
     endpoints: list[str] = field(default_factory=list)
     other_accounts: list[OtherAccount] = field(default_factory=list)
+    # SCPs of the organization, one list of (name, text) per level from the root to the accounts
+    scps: list[list[tuple[str, str]]] = field(default_factory=list)
 
     def org_ids(self) -> dict[str, str]:
         """Account id → organization id, for the accounts that belong to one."""
@@ -131,6 +133,8 @@ def _seed_network(seeder: Seeder, spec: Mapping[str, Any]) -> dict[str, Any]:
     account = spec["account_id"]
     ec2 = seeder.client("ec2", account)
     vpc_spec = spec["vpc"]
+    if vpc_spec.get("is_default"):
+        _remove_default_vpcs(ec2)  # moto makes its own; a Region has one default VPC
     vpc_id = ec2.create_vpc(CidrBlock=vpc_spec["cidr"])["Vpc"]["VpcId"]
     ec2.modify_vpc_attribute(
         VpcId=vpc_id, EnableDnsSupport={"Value": bool(vpc_spec["enable_dns_support"])}
@@ -182,6 +186,16 @@ def _seed_network(seeder: Seeder, spec: Mapping[str, Any]) -> dict[str, Any]:
         "internet_gateway_id": igw_id,
         "route_table_id": route_table_id,
     }
+
+
+def _remove_default_vpcs(ec2: Any) -> None:
+    """Delete the default VPC moto creates in every Region, and its default subnets."""
+    found = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    for vpc in found:
+        subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])
+        for subnet in subnets["Subnets"]:
+            ec2.delete_subnet(SubnetId=subnet["SubnetId"])
+        ec2.delete_vpc(VpcId=vpc["VpcId"])
 
 
 def _seed_identities(seeder: Seeder, spec: Mapping[str, Any]) -> dict[str, Any]:
@@ -329,6 +343,10 @@ def seed(seeder: Seeder, name: str) -> SeededLab:
         admin_access_key_id=identities["admin_access_key_id"],
         log_groups=[g["name"] for g in spec.get("log_groups") or []],
         event_buses=[b["name"] for b in spec.get("event_buses") or []],
+        scps=[
+            [(name, data.policy_text(name, **_policy_values(spec))) for name in level]
+            for level in spec.get("scps") or []
+        ],
     )
     seeded.other_accounts = [_seed_other_account(seeder, spec, o) for o in spec["other_accounts"]]
     seeded.endpoints = [

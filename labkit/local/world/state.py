@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from labkit import services
+from labkit.local.world.endpoint_model import private_dns_names
 from labkit.local.world.moto import ec2_endpoints, ec2_network, iam, resources
 from labkit.local.world.scenario import INSTANCE_SESSION_REFRESH_SECONDS, SeededLab
 from labkit.local.world.views import (
@@ -100,6 +101,10 @@ class LabState:
         """The identity behind an access key (any account of the lab); None if unknown."""
         return iam.find_credential(access_key_id, self.seeded.org_ids())
 
+    def inline_policies(self, account_id: str, kind: str, name: str) -> dict[str, str]:
+        """The inline policies (name → text) of a role, user or group (``kind``)."""
+        return iam.inline_policies(account_id, kind, name)
+
     def identity_policies(self, caller: Any) -> list[PolicySource]:
         """Inline, attached managed and group policies of the caller's user or role."""
         return iam.identity_policies(_principal_arn_of(caller))
@@ -112,6 +117,23 @@ class LabState:
     def permission_boundary(self, caller: Any) -> PolicySource | None:
         """The permissions boundary of the caller's user or role, where one is set."""
         return iam.permission_boundary(_principal_arn_of(caller))
+
+    def trust_policy(self, role_arn: str) -> PolicySource | None:
+        """The trust policy of the role ``role_arn`` names; None when there is no such role."""
+        return iam.role_trust_policy(role_arn)
+
+    def service_control_policies(self, account_id: str) -> list[list[PolicySource]]:
+        """The SCPs over ``account_id``, one list per level (root first); [] outside the org.
+
+        Only a scenario's own organization has SCPs (``"scps"`` in its file), and they apply to
+        its accounts that are members (``org_id`` equal to the scenario's).
+        """
+        org = self.seeded.org_id
+        if not org or not self.seeded.scps or self.org_id_of(account_id) != org:
+            return []
+        return [
+            [PolicySource("scp", name, text) for name, text in level] for level in self.seeded.scps
+        ]
 
     def resource_policy(self, arn: str) -> str | None:
         """The resource-based policy IAM principals meet on ``arn`` (event-bus policies)."""
@@ -130,6 +152,20 @@ class LabState:
     def instance(self) -> InstanceView:
         """The lab's EC2 instance."""
         return ec2_network.instance(self.account_id, self.region, self.seeded.instance_id)
+
+    def works_outside(self, access_key_id: str) -> bool:
+        """Whether calls signed with this key come from outside the VPC: the lab's admin's.
+
+        The admin works from the console or a laptop, never from the instance; any other key
+        (the instance role's session, another account's keys carried onto the instance) is
+        wherever the call was made.
+        """
+        if access_key_id == self.seeded.admin_access_key_id:
+            return True
+        if not access_key_id.startswith("AKIA"):  # session keys (ASIA…) are never the admin's
+            return False
+        found = self.credentials(access_key_id)
+        return found is not None and found.principal_arn == self.seeded.admin_user_arn
 
     def instance_credentials(self) -> Credential:
         """The instance-role session, minted again when less than 30 minutes remain."""
@@ -204,7 +240,7 @@ class LabState:
                 view == "vpc"
                 and endpoint.vpc_id == instance_vpc
                 and endpoint.private_dns_enabled
-                and endpoint.private_dns_name == name
+                and name in private_dns_names(endpoint.service_name, self.region)
             ):
                 service_private = endpoint.ips
         if service_private is not None:

@@ -85,7 +85,9 @@ class Credential:
 class PolicySource:
     """The text of one policy attached to a principal, and where it comes from."""
 
-    kind: Literal["inline", "managed", "group-inline", "group-managed", "boundary", "session"]
+    kind: Literal[
+        "inline", "managed", "group-inline", "group-managed", "boundary", "session", "trust", "scp"
+    ]
     name: str
     document: str
     arn: str | None = None

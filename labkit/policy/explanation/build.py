@@ -14,11 +14,12 @@ from labkit.policy.kinds import PolicyKind
 from labkit.policy.model import Policy, Statement
 from labkit.policy.policy_set import PolicySet
 from labkit.policy.request import Request
-from labkit.policy.stages import NOT_THROUGH_ENDPOINT, Trace, applicable, run_stages
+from labkit.policy.stages import Trace, applicable, as_evaluated, not_applicable_note, run_stages
 
 
 def explain(request: Request, policies: PolicySet) -> Explanation:
     """Why ``request`` is allowed or denied by ``policies``: checks, steps, summary."""
+    request = as_evaluated(request, policies)
     explained: list[PolicyExplanation] = []
     matched: dict[int, bool] = {}
     for kind, level, policy in policies.placed():
@@ -53,5 +54,5 @@ def explain_policy(
         explain_statement(s, request, resource_policy=kind == "resource") for s in policy.statements
     ]
     evaluated = applicable(kind, request)
-    note = "" if evaluated else NOT_THROUGH_ENDPOINT
+    note = "" if evaluated else not_applicable_note(kind)
     return PolicyExplanation(kind, policy.label, policy.arn, level, evaluated, note, statements)

@@ -161,6 +161,11 @@ def _principal_check(statement: Statement, request: Request) -> Check:
             else "the caller is not exempted by NotPrincipal (each of its session, role and "
             "account must be listed)"
         )
+        if matched and caller.bounded and caller.iam_principal:
+            detail = (
+                "the caller has a permissions boundary: a NotPrincipal Deny always applies to "
+                "such a principal, whatever NotPrincipal lists"
+            )
     else:
         detail = {
             "everyone": '"*" names every principal',

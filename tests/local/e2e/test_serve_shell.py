@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from e2e_support import dig_answers, require_aws_cli, require_dig, run_in_lab_shell
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.real_cli]
 ROOT = Path(__file__).resolve().parents[3]
 
 

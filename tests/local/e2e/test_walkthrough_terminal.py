@@ -22,7 +22,7 @@ from labkit import data
 from labkit.local.process.envfile import render_shell, write_private
 from labkit.local.process.launcher import LocalLab
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.real_cli]
 
 VPC = ipaddress.ip_network("172.31.0.0/16")
 

@@ -84,9 +84,14 @@ def test_moto_account_header_cannot_switch_accounts(core: Any) -> None:
     assert sts.get_caller_identity()["Account"] == "111122223333"
 
 
-def test_logs_calls_at_the_control_front_do_not_bypass_the_data_plane(core: Any) -> None:
-    logs = client(core, "logs", core.seeded.admin_access_key_id, core.admin_secret)
-    with pytest.raises(ClientError) as excinfo:
-        logs.describe_log_groups()
-    # In-process core has no data plane: the front refuses rather than asking moto directly.
-    assert code_and_status(excinfo)[0] == "ServiceUnavailableException"
+def test_the_control_front_serves_only_the_control_plane(core: Any) -> None:
+    for service, call in (("logs", "describe_log_groups"), ("events", "list_event_buses")):
+        api = client(core, service, core.seeded.admin_access_key_id, core.admin_secret)
+        with pytest.raises(ClientError) as excinfo:
+            getattr(api, call)()
+        code, message, status = code_and_status(excinfo)
+        assert (code, status) == ("UnknownOperationException", 400)
+        assert message.startswith("labkit's control front serves STS, EC2, IAM only")
+        assert "AWS_ENDPOINT_URL_" in message
+        record = core.front.decisions.get(excinfo.value.response["ResponseMetadata"]["RequestId"])
+        assert (record.outcome, record.stage, record.service) == ("refused", "request", service)

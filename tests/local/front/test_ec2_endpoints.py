@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from labkit import data
+from labkit.local.wire.http import Incoming
 from labkit.local.world.endpoint_model import DEFAULT_INTERFACE_POLICY
 
 REGION = "ap-northeast-1"
@@ -392,8 +393,11 @@ def _raw_ec2(core: Any, form: str) -> tuple[int, list[tuple[str, str]], bytes]:
     SigV4Auth(
         Credentials(core.seeded.admin_access_key_id, core.admin_secret), "ec2", REGION
     ).add_auth(request)
-    answer = core.front.handle("POST", "/", list(request.headers.items()), form.encode())
-    return answer.status, answer.headers, answer.body
+    incoming = Incoming(
+        "POST", "/", tuple(request.headers.items()), form.encode(), ("127.0.0.1", 0)
+    )
+    answer = core.front.serve(incoming)
+    return answer.status, list(answer.headers), answer.body
 
 
 def test_two_subnets_in_one_zone_are_refused(clean: Any) -> None:

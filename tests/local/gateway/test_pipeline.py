@@ -382,3 +382,20 @@ def test_a_decider_crash_is_an_internal_failure_and_the_gateway_serves_on(
     record = plane.decisions.get(caught.value.response["ResponseMetadata"]["RequestId"])
     assert record.internal_error == "RuntimeError: boom"
     assert logs.describe_log_streams(logGroupName="logs-test-allowed")["logStreams"]
+
+
+def test_an_operation_moto_lacks_is_not_implemented_not_a_500(
+    world: World, plane_factory: Any
+) -> None:
+    world.delete_endpoints()
+    plane, urls = plane_factory(ScriptedDecider())
+    logs = world.instance_client(urls["egress"])
+    with pytest.raises(ClientError) as caught:
+        logs.get_data_protection_policy(logGroupIdentifier="logs-test-allowed")
+    error = caught.value.response["Error"]
+    assert error["Code"] == "NotImplementedException"
+    assert "logs:GetDataProtectionPolicy" in error["Message"]
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    record = plane.decisions.get(caught.value.response["ResponseMetadata"]["RequestId"])
+    assert (record.outcome, record.stage) == ("unsupported", "service")
+    assert record.decision == "Allowed"

@@ -64,6 +64,9 @@ class FakeVpc:
     def route_to_internet(self, subnet_id: str) -> str | None:
         return self.way_out
 
+    def works_outside(self, access_key_id: str) -> bool:
+        return access_key_id == "AKIAADMIN"
+
 
 def test_private_dns_on_sends_the_call_through_the_endpoint() -> None:
     vpc = FakeVpc()
@@ -135,6 +138,16 @@ def test_calls_from_the_internet_use_the_public_view_and_path() -> None:
             "events",
         ),
         ((("X-Amz-Target", "Nope.Op"),), None),
+        (
+            (
+                (
+                    "Authorization",
+                    "AWS4-HMAC-SHA256 Credential=AKID/20261128/us-east-1/iam/aws4_request,"
+                    " SignedHeaders=host, Signature=0",
+                ),
+            ),
+            "iam",
+        ),
     ],
 )
 def test_the_service_comes_from_the_target_or_the_credential_scope(

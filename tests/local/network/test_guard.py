@@ -95,6 +95,7 @@ def test_proxy_env_exempts_loopback() -> None:
     assert env["NO_PROXY"] == "127.0.0.1,localhost"
 
 
+@pytest.mark.real_cli
 def test_the_aws_cli_with_the_proxy_env_fails_fast(proxy: RefusingProxy) -> None:
     """The real AWS CLI, aimed at the real service, cannot get past the refusing proxy."""
     aws = os.path.join(os.path.dirname(sys.executable), "aws")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from labkit.local.process.envfile import (
     config_text,
+    credentials_text,
     digrc_text,
     instance_env,
     render_shell,
@@ -83,10 +84,44 @@ def test_env_has_no_credentials(tmp_path: Path) -> None:
 def test_config_file_has_a_profile_per_identity(tmp_path: Path) -> None:
     parser = configparser.ConfigParser()
     parser.read_string(config_text(info(tmp_path)))
-    assert parser["default"]["endpoint_url"] == "http://127.0.0.1:1001"
-    assert "http://127.0.0.1:1002" in parser["services labkit-default"]["cloudwatch_logs"]
+    # The instance: every service through its egress (the VPC routes each call).
+    assert parser["default"]["endpoint_url"] == "http://127.0.0.1:1002"
+    for key in ("cloudwatch_logs", "eventbridge", "ec2", "iam", "sts"):
+        assert "http://127.0.0.1:1002" in parser["services labkit-default"][key], key
+    # The admin: from outside, the control front and the public side.
+    assert parser["profile admin"]["endpoint_url"] == "http://127.0.0.1:1001"
     assert "http://127.0.0.1:1003" in parser["services labkit-admin"]["eventbridge"]
+    assert "http://127.0.0.1:1001" in parser["services labkit-admin"]["iam"]
     assert parser["profile other-account"]["region"] == "ap-northeast-1"
+    assert parser["default"]["disable_host_prefix_injection"] == "true"
+
+
+def test_every_endpoint_setting_of_the_instance_points_at_its_egress(tmp_path: Path) -> None:
+    env = instance_env(info(tmp_path))
+    egress = "http://127.0.0.1:1002"
+    assert env["AWS_ENDPOINT_URL"] == egress
+    for name in (
+        "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
+        "AWS_ENDPOINT_URL_EVENTBRIDGE",
+        "AWS_ENDPOINT_URL_EC2",
+        "AWS_ENDPOINT_URL_IAM",
+        "AWS_ENDPOINT_URL_STS",
+    ):
+        assert env[name] == egress, name
+    assert env["AWS_DISABLE_HOST_PREFIX_INJECTION"] == "true"
+
+
+def test_the_credentials_file_holds_the_admin_profile_only_with_fake_keys() -> None:
+    text = credentials_text(
+        {
+            "admin": {"access_key_id": "AKIAADMIN", "secret_access_key": "s3cr3t"},
+            "other-account": None,
+        }
+    )
+    parser = configparser.ConfigParser()
+    parser.read_string(text)
+    assert parser.sections() == ["admin"]
+    assert parser["admin"]["aws_access_key_id"] == "AKIAADMIN"
 
 
 def test_digrc_points_dig_at_the_vpc_resolver() -> None:

@@ -64,7 +64,7 @@ def test_admin_session_and_env(lab: LocalLab) -> None:
 
 def test_instance_env_holds_no_secret_and_points_at_the_lab(lab: LocalLab) -> None:
     env = lab.env()
-    assert env["AWS_ENDPOINT_URL"] == lab.info.urls["control"]
+    assert env["AWS_ENDPOINT_URL"] == lab.info.urls["egress"]  # every call leaves the VPC's way
     assert env["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"] == lab.info.urls["egress"]
     assert env["AWS_ENDPOINT_URL_EVENTBRIDGE"] == lab.info.urls["egress"]
     assert env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] == lab.info.urls["imds"]
@@ -81,6 +81,7 @@ def test_instance_env_holds_no_secret_and_points_at_the_lab(lab: LocalLab) -> No
 
 def test_client_endpoints_follow_the_identity(lab: LocalLab) -> None:
     assert lab.endpoint_url("logs") == lab.info.urls["egress"]
+    assert lab.endpoint_url("ec2") == lab.info.urls["egress"]
     assert lab.endpoint_url("events", "admin") == lab.info.urls["public"]
     assert lab.endpoint_url("ec2", "admin") == lab.info.urls["control"]
     with pytest.raises(ValueError, match="who must be one of"):

@@ -122,3 +122,45 @@ def test_patched_create_corrects_all_of_it(core: Any) -> None:
         assert created["Groups"], "the VPC's default group is used when none is given"
     finally:
         ec2_endpoints.delete_endpoints(core.seeded.account_id, REGION, [created["VpcEndpointId"]])
+
+
+def test_moto_still_finds_the_last_group_created_for_any_identifier(world: Any) -> None:
+    from moto.logs.models import logs_backends
+
+    backend = logs_backends[world.seeded.account_id][REGION]
+    original = fixups.ORIGINAL_METHODS["LogsBackend._find_log_group"]
+    last = list(backend.groups.values())[-1]
+    first = next(iter(backend.groups.values()))
+    assert first is not last
+    assert original(backend, log_group_id=first.arn) is last
+    assert original(backend, log_group_id="no-such-group") is last
+
+
+def test_the_corrected_lookup_finds_the_group_named_or_nothing(world: Any) -> None:
+    from moto.logs.exceptions import ResourceNotFoundException
+    from moto.logs.models import logs_backends
+
+    account = world.seeded.account_id
+    backend = logs_backends[account][REGION]
+    allowed = backend.groups["logs-test-allowed"]
+    arn = f"arn:aws:logs:{REGION}:{account}:log-group:logs-test-allowed"
+    assert backend._find_log_group(log_group_id=arn) is allowed
+    assert backend._find_log_group(log_group_id="logs-test-allowed") is allowed
+    for wrong in (
+        "no-such-group",
+        f"arn:aws:logs:{REGION}:444455556666:log-group:logs-test-allowed",
+        f"arn:aws:logs:us-east-1:{account}:log-group:logs-test-allowed",
+    ):
+        with pytest.raises(ResourceNotFoundException):
+            backend._find_log_group(log_group_id=wrong)
+
+
+def test_moto_still_makes_its_own_default_vpc_which_seeding_removes(world: Any) -> None:
+    from moto.ec2.models import ec2_backends
+
+    # A fresh backend (another account) gets moto's default VPC at once.
+    fresh = ec2_backends["999988887777"][REGION]
+    assert [v.cidr_block for v in fresh.vpcs.values() if v.is_default] == ["172.31.0.0/16"]
+    seeded = backends.ec2(world.seeded.account_id, REGION)
+    defaults = [v.id for v in seeded.vpcs.values() if v.is_default]
+    assert defaults == [world.seeded.vpc_id]

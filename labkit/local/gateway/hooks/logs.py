@@ -24,6 +24,7 @@ from typing import Any
 
 from labkit.local.gateway.hooks import Adjustment
 from labkit.local.wire.json11 import AwsError, dumps
+from labkit.local.world.moto.logs import query_log_groups
 
 MAX_EVENTS = 10_000
 MAX_BATCH_BYTES = 1_048_576
@@ -111,3 +112,17 @@ def adjust(operation: str, params: dict[str, Any], now_ms: int) -> Adjustment | 
     return Adjustment(
         params=prepared.params, finish=lambda answer: finish_put_log_events(answer, prepared)
     )
+
+
+def resolve(operation: str, params: dict[str, Any], account: str, region: str) -> dict[str, Any]:
+    """GetQueryResults: the log groups the query ran on (AWS authorizes the call on them).
+
+    An unknown query ID is ``ResourceNotFoundException`` (moto 5.2.5 fails with a server error).
+    """
+    if operation != "GetQueryResults":
+        return {}
+    query_id = params.get("queryId")
+    groups = query_log_groups(account, region, query_id) if isinstance(query_id, str) else None
+    if groups is None:
+        raise AwsError("ResourceNotFoundException", f"Query {query_id} does not exist.")
+    return {"logGroupNames": groups}

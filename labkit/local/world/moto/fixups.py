@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from labkit.local.world.moto import ec2_endpoints, iam
+from labkit.local.world.moto import ec2_endpoints, iam, logs
 from labkit.local.world.moto.backends import LOCK
 from labkit.local.world.moto.ec2_endpoints import DEFAULT_PENDING_SECONDS
 
@@ -22,4 +22,5 @@ def install_fixups(pending_seconds: float = DEFAULT_PENDING_SECONDS) -> None:
             return
         ec2_endpoints.patch_vpc_backend(ORIGINAL_METHODS)
         iam.fix_user_ids(ORIGINAL_METHODS)
+        logs.fix_log_group_lookups(ORIGINAL_METHODS)
         _installed = True

@@ -144,6 +144,20 @@ def identity_policies(principal_arn: str) -> list[PolicySource]:
     return []
 
 
+def inline_policies(account_id: str, kind: str, name: str) -> dict[str, str]:
+    """The inline policies (name → text) of the role, user or group ``name``; {} if unknown."""
+    iam = iam_backend(account_id)
+    holders: dict[str, Any] = {
+        "role": next((r for r in list(iam.roles.values()) if r.name == name), None),
+        "user": iam.users.get(name),
+        "group": iam.groups.get(name),
+    }
+    holder = holders.get(kind)
+    if holder is None:
+        return {}
+    return {policy: _as_text(document) for policy, document in list(holder.policies.items())}
+
+
 def permission_boundary(principal_arn: str) -> PolicySource | None:
     """The permissions boundary set on an IAM user or role, if any."""
     account, kind, name = _principal(principal_arn)
@@ -178,3 +192,24 @@ def session_policy(access_key_id: str) -> PolicySource | None:
                 return None
             return PolicySource("session", session.session_name, _as_text(session.policy))
     return None
+
+
+def role_trust_policy(role_arn: str) -> PolicySource | None:
+    """The trust policy (``AssumeRolePolicyDocument``) of the role ``role_arn`` names, or None."""
+    parts = role_arn.split(":", 5)
+    if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith("role/"):
+        return None
+    account, _kind, name = _principal(role_arn)
+    if account not in known_accounts_of_iam():
+        return None
+    role = next((r for r in list(iam_backend(account).roles.values()) if r.name == name), None)
+    if role is None:
+        return None
+    return PolicySource("trust", role.name, _as_text(role.assume_role_policy_document), role.arn)
+
+
+def known_accounts_of_iam() -> list[str]:
+    """The accounts moto's IAM holds state for."""
+    from moto.iam.models import iam_backends
+
+    return known_accounts(iam_backends)
