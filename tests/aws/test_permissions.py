@@ -82,6 +82,7 @@ def test_every_api_the_backend_calls_is_allowed_and_nothing_more(
     aws: boto3.Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     called = _whole_run(aws, monkeypatch)
+    print("AWS APIs the backend called:", ", ".join(sorted(called)))
     allowed = policy_actions(read_policy(DOC.read_text(encoding="utf-8")))
     assert called - allowed == set(), "add these to docs/aws-permissions.json"
     needed = called | set(IMPLIED) | {"sts:GetCallerIdentity"}
