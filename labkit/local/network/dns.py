@@ -10,6 +10,9 @@ Each view listens on 127.0.0.1, UDP and TCP on the same OS-chosen port, and answ
 * header flags as a recursive resolver such as AmazonProvidedDNS sets them: ``qr rd ra``,
   never ``aa``; EDNS is echoed when the query carries it (UDP size 4096).
 
+Only the Unix user who started the lab is answered: a query from another user's socket
+(``wire.peer_uid``) gets REFUSED and nothing else.
+
 A real VPC resolver listens on 172.31.0.2 port 53; the lab cannot, so ``dig`` is pointed at
 the lab's port (``labkit serve`` writes what makes plain ``dig`` ask it).
 """
@@ -23,6 +26,8 @@ from typing import Any, Literal
 
 from dnslib import EDNS0, QTYPE, RCODE, RR, A, DNSHeader, DNSRecord
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
+
+from labkit.local.wire.peer_uid import PeerGuard
 
 TTL = 60
 EDNS_UDP_SIZE = 4096
@@ -55,12 +60,27 @@ def answer(request: DNSRecord, addresses_for: Callable[[str], list[str] | None])
     return reply
 
 
+def refused(request: DNSRecord) -> DNSRecord:
+    """REFUSED for ``request``: its question echoed, no answer."""
+    header = DNSHeader(id=request.header.id, qr=1, ra=1, rd=request.header.rd)
+    header.rcode = RCODE.REFUSED
+    return DNSRecord(header, questions=list(request.questions))
+
+
 class _ViewResolver(BaseResolver):  # type: ignore[misc]
-    def __init__(self, resolve: Resolve, view: View) -> None:
+    def __init__(self, resolve: Resolve, view: View, guard: PeerGuard) -> None:
         self._resolve = resolve
         self._view = view
+        self._guard = guard
 
     def resolve(self, request: DNSRecord, handler: Any) -> DNSRecord:
+        client = (handler.client_address[0], handler.client_address[1])
+        if handler.protocol == "tcp":
+            admitted = self._guard.admits_tcp(client, handler.request.getsockname()[:2])
+        else:
+            admitted = self._guard.admits_udp(client)
+        if not admitted:
+            return refused(request)
         return answer(request, lambda name: self._resolve(name, self._view))
 
 
@@ -110,10 +130,11 @@ class _Listener:
 class DnsResponder:
     """The two DNS views of one lab."""
 
-    def __init__(self, resolve: Resolve) -> None:
+    def __init__(self, resolve: Resolve, guard: PeerGuard | None = None) -> None:
+        self.guard = guard or PeerGuard()
         self._listeners = {
-            "vpc": _Listener(_ViewResolver(resolve, "vpc")),
-            "public": _Listener(_ViewResolver(resolve, "public")),
+            "vpc": _Listener(_ViewResolver(resolve, "vpc", self.guard)),
+            "public": _Listener(_ViewResolver(resolve, "public", self.guard)),
         }
 
     def start(self) -> dict[str, tuple[str, int]]:

@@ -39,6 +39,7 @@ from labkit.local.process.control_api import ControlApi
 from labkit.local.process.dataplane import build_data_plane
 from labkit.local.process.labinfo import LabInfo
 from labkit.local.process.startup_endpoints import EndpointRequest, create_endpoints
+from labkit.local.wire.peer_uid import PeerGuard
 from labkit.local.world.moto import ec2_endpoints, fixups
 from labkit.local.world.moto import server as moto_server
 from labkit.local.world.scenario import Seeder, seed
@@ -170,7 +171,7 @@ class LabServer:
             home=str(home),
             config_file=str(home / ".aws" / "config"),
             pid=os.getpid(),
-            extra={"startup_seconds": phases},
+            extra={"startup_seconds": phases, "isolation": PeerGuard().mode},
         )
         self.secrets = self._secrets(state, seeded)
         envfile.write_home(

@@ -13,7 +13,9 @@ answers what the handler never sees itself (every refusal closes the connection)
 * a request whose head (or body) does not arrive in time (slowloris): 408;
 * a connection idle between requests for :data:`IDLE_TIMEOUT` seconds: closed without a word;
 * more than :data:`MAX_CONNECTIONS` connections at once: 503 to the newcomer;
-* a handler that raises (the lab's own fault): 500, and the listener keeps serving.
+* a handler that raises (the lab's own fault): 500, and the listener keeps serving;
+* a connection from another Unix user's process (:mod:`labkit.local.wire.peer_uid`): 403 and
+  closed before a byte of it is read, so one participant never reaches another's lab.
 
 HTTP/1.1 with keep-alive and ``TCP_NODELAY`` (without it every call waits for Nagle plus
 delayed ACK: 44 ms instead of 2.3 ms, emulator-notes §5); 127.0.0.1 on an OS-chosen port; a
@@ -35,6 +37,8 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from labkit.local.wire.peer_uid import PeerGuard
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 """Bodies larger than this are refused with 413 before they are read (lab choice)."""
@@ -192,8 +196,10 @@ class LoopbackServer(ThreadingHTTPServer):
         head_timeout: float = HEAD_TIMEOUT,
         body_timeout: float = BODY_TIMEOUT,
         max_connections: int = MAX_CONNECTIONS,
+        guard: PeerGuard | None = None,
     ) -> None:
         self.app = handler
+        self.guard = guard or PeerGuard()
         self.name = name
         self.server_header = server_header  # sent when the handler's answer names no Server
         self.max_body = max_body
@@ -240,6 +246,16 @@ class LoopbackServer(ThreadingHTTPServer):
             self._thread = None
         self.server_close()
 
+    def verify_request(self, request: Any, client_address: Any) -> bool:
+        """Serve only the lab's own Unix user; anyone else gets 403 and a closed connection."""
+        server = request.getsockname()[:2]
+        if self.guard.admits_tcp((client_address[0], client_address[1]), server):
+            return True
+        with contextlib.suppress(OSError):
+            request.sendall(_NOT_YOURS)
+            request.shutdown(socket.SHUT_WR)
+        return False
+
     def process_request(self, request: Any, client_address: Any) -> None:
         """Serve the connection in its own thread, unless too many are being served already."""
         with self._count_lock:
@@ -269,6 +285,13 @@ class LoopbackServer(ThreadingHTTPServer):
 
 
 _CLOSING = b"Content-Length: 0\r\nConnection: close\r\n"
+_NOT_YOURS_TEXT = b"labkit: this lab serves only the Unix user who started it\n"
+_NOT_YOURS = (
+    b"HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: "
+    + str(len(_NOT_YOURS_TEXT)).encode()
+    + b"\r\nConnection: close\r\n\r\n"
+    + _NOT_YOURS_TEXT
+)
 
 
 class _RequestHandler(BaseHTTPRequestHandler):

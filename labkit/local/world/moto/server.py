@@ -1,4 +1,4 @@
-"""moto's threaded server on 127.0.0.1, and the environment moto reads when it is imported."""
+"""moto served on 127.0.0.1 through the lab's listener base; what moto reads on import."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ import os
 import threading
 import urllib.request
 from typing import Any
+
+from labkit.local.wire.forward import HOP_BY_HOP
+from labkit.local.wire.http import Incoming, LoopbackServer, WireResponse
+from labkit.local.wire.wsgi_forward import WsgiForwarder
 
 PINNED_MOTO_VERSION = "5.2.5"
 
@@ -53,35 +57,41 @@ def moto_version() -> str:
 
 
 class MotoServer:
-    """moto's ThreadedMotoServer on 127.0.0.1 and an OS-chosen port."""
+    """moto's WSGI application behind a :class:`LoopbackServer` (127.0.0.1, OS-chosen port).
+
+    moto's own werkzeug server would answer any local user; the lab's listener base admits only
+    the lab's own Unix user (``wire.peer_uid``), like every other lab port. Headers reach moto
+    as sent (``x-moto-account-id`` included: seeding lands resources in other accounts with it);
+    only hop-by-hop ones are dropped.
+    """
 
     def __init__(self) -> None:
-        from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
         prepare_environment()
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._app = DomainDispatcherApplication(create_backend_app)
+        self._server = LoopbackServer(self._serve, "moto")
+        host, port = self._server.server_address[:2]
+        self._forwarder = WsgiForwarder(self._app, str(host), int(port))
         self.url = ""
+
+    def _serve(self, incoming: Incoming) -> WireResponse:
+        headers = [(k, v) for k, v in incoming.headers if k.lower() not in HOP_BY_HOP]
+        answer = self._forwarder.send(incoming.method, incoming.path, (), incoming.body, headers)
+        return answer.as_response()
 
     def start(self) -> str:
         """Start serving; returns ``http://127.0.0.1:<port>``."""
-        self._server.start()
-        host, port = self._server.get_host_and_port()
-        self.url = f"http://{host}:{port}"
+        self.url = self._server.start()
         return self.url
 
     def wsgi_app(self) -> Any:
         """moto's WSGI application (the one the server runs), for in-process calls."""
-        inner = getattr(self._server, "_server", None)
-        if inner is None:
-            raise RuntimeError("start the moto server before asking for its WSGI app")
-        return inner.app
+        return self._app
 
     def stop(self) -> None:
-        """Stop serving and free the port (takes about half a second: werkzeug's poll)."""
+        """Stop serving and free the port."""
         self._server.stop()
-        inner = getattr(self._server, "_server", None)
-        if inner is not None:
-            inner.server_close()
 
 
 def reset_moto(moto_url: str) -> None:
