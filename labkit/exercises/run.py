@@ -13,6 +13,7 @@ from labkit.backend.calls import Call
 from labkit.backend.errors import LabError
 from labkit.catalog import authorize_call
 from labkit.exercises.definitions import Exercise, exercise
+from labkit.exercises.progress import recorded
 from labkit.exercises.result import CheckResult
 from labkit.lab import calls
 from labkit.lab import endpoints as ep
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from labkit.lab.facade import Lab
 
 
+@recorded  # LABKIT_WORKSHOP_DIR set: the facilitator sees this check (exercises/progress.py)
 def check(exercise_id: str, answer: Any, lab: Lab | None = None) -> CheckResult:
     """Check ``answer`` to exercise ``exercise_id`` against ``lab`` (default: the running lab).
 
