@@ -52,7 +52,11 @@ def run_progress(args: argparse.Namespace) -> int:
         print(f"no checks recorded in {args.folder} yet")
     print(f"{len(rows)} participants, {len(found.records)} checks recorded")
     if found.skipped:
-        print(f"skipped {len(found.skipped)} lines that are not whole records:", file=sys.stderr)
+        count = len(found.skipped)
+        what = (
+            "line that is not a whole record" if count == 1 else "lines that are not whole records"
+        )
+        print(f"skipped {count} {what}:", file=sys.stderr)
         for skipped in found.skipped:
             print(f"  {skipped}", file=sys.stderr)
     if args.html is not None:

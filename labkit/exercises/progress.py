@@ -231,7 +231,7 @@ def parse_record(line: str) -> CheckRecord:
     try:
         raw = json.loads(line)
     except json.JSONDecodeError as error:
-        raise ValueError(f"not JSON ({error.msg} at column {error.colno})") from None
+        raise ValueError(f"not JSON ({error.msg}, column {error.colno})") from None
     if not isinstance(raw, dict):
         raise ValueError("not a JSON object")
     if raw.get("v") != RECORD_VERSION:

@@ -52,7 +52,7 @@ def test_the_table_lists_every_participant_against_every_exercise(tmp_path: Path
     assert lines[3].split()[-3:] == [f"0/{len(ids())}", "1", "09:02:00"]
     assert "2 participants, 4 checks recorded" in done.stdout
     assert f"wrote {page}" in done.stdout
-    assert "skipped 1 lines that are not whole records" in done.stderr
+    assert "skipped 1 line that is not a whole record" in done.stderr
     assert "cy.jsonl:1: half-written (no line end): not JSON" in done.stderr
     assert "wrong-outcome/3!" in page.read_text()
 
