@@ -101,20 +101,45 @@ def test_post_build_installs_labkit_without_touching_its_dependencies() -> None:
         assert tool in script, f"postBuild does not check {tool!r}"
 
 
-@pytest.fixture(scope="module")
-def dockerfile(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+def repo2docker_no_build(workdir: Path, *options: str) -> tuple[str, str]:
     """(Dockerfile, log) as ``repo2docker --no-build`` writes them for this repository."""
     repo2docker = shutil.which("repo2docker", path=str(Path(sys.executable).parent))
     assert repo2docker, "repo2docker missing: make venv (pyproject's test extra installs it)"
     done = subprocess.run(
-        [repo2docker, "--no-build", "--user-id", "1000", "--user-name", "jovyan", str(ROOT)],
+        [
+            repo2docker,
+            "--no-build",
+            "--user-id",
+            "1000",
+            "--user-name",
+            "jovyan",
+            *options,
+            str(ROOT),
+        ],
         capture_output=True,
         text=True,
         timeout=180,
-        cwd=tmp_path_factory.mktemp("r2d"),
+        cwd=workdir,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout, done.stderr
+
+
+@pytest.fixture(scope="module")
+def dockerfile(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    return repo2docker_no_build(tmp_path_factory.mktemp("r2d"))
+
+
+def test_the_guides_build_keeps_the_repository_out_of_the_home_volume(tmp_path: Path) -> None:
+    """docs/workshops.md builds with --target-repo-dir, which repo2docker passes as the build
+    argument REPO_DIR: the repository, postBuild's working folder and binder/start all follow it."""
+    guide = (ROOT / "docs" / "workshops.md").read_text(encoding="utf-8")
+    assert "--target-repo-dir /srv/labkit" in guide
+    text, _ = repo2docker_no_build(tmp_path, "--target-repo-dir", "/srv/labkit")
+    assert "ARG REPO_DIR=${HOME}" in text and "WORKDIR ${REPO_DIR}" in text
+    assert "COPY --chown=1000:1000 src/ ${REPO_DIR}/" in text
+    assert text.index("WORKDIR ${REPO_DIR}") < text.index("RUN ./binder/postBuild")
+    assert 'ENV R2D_ENTRYPOINT="${REPO_DIR}/binder/start"' in text
 
 
 def test_repo2docker_builds_the_conda_environment_for_the_pinned_python(dockerfile) -> None:
