@@ -34,7 +34,9 @@ Output: a table per N, then the sizing line for ``--size-for`` participants (def
   every participant's first cell done within the window of all starting together, plus what
   idle labs keep using.
 
-Figures within the run are ratios where they compare (probe latency with everyone probing at
+Time figures depend on what else the machine runs: the table's first rows give its load average
+(1 min) before and after each N; CPU-seconds, RSS and PSS hardly do. Figures within the run are
+ratios where they compare (probe latency with everyone probing at
 once ÷ one at a time; start time at N ÷ at the smallest N). Nothing here asserts a time; the
 test ``tests/test_bench_workshop.py`` runs it at N = 1 and 5 and checks it measured what it
 says. JSON goes to ``benchmarks/results/`` (git-ignored) or ``--json FILE``.
@@ -257,6 +259,7 @@ def _p95(values: Sequence[float]) -> float:
 
 def measure(count: int, rounds: int, idle_seconds: float, timeout: float) -> dict[str, Any]:
     """Everything for ``count`` participants side by side."""
+    load_before = os.getloadavg()[0]
     participants, kernels_ready_s = start_kernels(count, timeout)
     try:
         boot_cpu = [p.cpu() for p in participants]
@@ -293,6 +296,7 @@ def measure(count: int, rounds: int, idle_seconds: float, timeout: float) -> dic
     left = [p.lab_pid for p in participants if p.lab_pid and alive(p.lab_pid)]
     return {
         "participants": count,
+        "load_average_1min": [load_before, os.getloadavg()[0]],
         "kernels_ready_s": kernels_ready_s,
         "all_started_s": all_started_s,
         "start_s": [p.measured["start_s"] for p in participants],
@@ -314,6 +318,8 @@ def summary(run: dict[str, Any]) -> dict[str, float]:
     """Per-participant means and medians of one N."""
     kernel, lab = run["kernel"], run["lab"]
     return {
+        "load_before": run["load_average_1min"][0],
+        "load_after": run["load_average_1min"][1],
         "kernels_ready_s": run["kernels_ready_s"],
         "start_s_median": _median(run["start_s"]),
         "start_s_max": max(run["start_s"]),
@@ -356,6 +362,8 @@ def sizing(
 
 # -- output --------------------------------------------------------------------------------
 ROWS = [
+    ("load average before (1 min)", "load_before", "{:.1f}"),
+    ("load average after (1 min)", "load_after", "{:.1f}"),
     ("kernels ready (all, s)", "kernels_ready_s", "{:.1f}"),
     ("first cells, median s", "start_s_median", "{:.1f}"),
     ("first cells, slowest s", "start_s_max", "{:.1f}"),
