@@ -36,10 +36,10 @@ Output: a table per N, then the sizing line for ``--size-for`` participants (def
 
 Time figures depend on what else the machine runs: the table's first rows give its load average
 (1 min) before and after each N; CPU-seconds, RSS and PSS hardly do. Figures within the run are
-ratios where they compare (probe latency with everyone probing at
-once ÷ one at a time; start time at N ÷ at the smallest N). Nothing here asserts a time; the
-test ``tests/test_bench_workshop.py`` runs it at N = 1 and 5 and checks it measured what it
-says. JSON goes to ``benchmarks/results/`` (git-ignored) or ``--json FILE``.
+ratios where they compare (probe latency with everyone probing at once ÷ one at a time; start
+time at N ÷ at the smallest N). Nothing here asserts a time. ``tests/test_bench_workshop.py``
+runs it at N = 1 and 5 and checks it measured what it says (CI: a step of its own after
+``make test``). JSON goes to ``benchmarks/results/`` (git-ignored) or ``--json FILE``.
 
     .venv/bin/python benchmarks/bench_workshop.py --participants 1 5 10 20
 """

@@ -3,11 +3,17 @@
 Real kernels and labs side by side; this test checks the run is whole (every participant timed,
 probed with the walkthrough's outcomes, measured in RSS and PSS, its lab gone afterwards) and
 that the sizing line is there. It asserts no time: figures are for people to read.
+
+CI runs it as a step of its own after ``make test`` (``.ci/run`` sets ``LABKIT_BENCH_WORKSHOP=1``),
+so that its five kernels starting at once neither skew its figures with the suite's load nor
+slow the suite's own tests; ``make test`` skips it. By hand:
+``LABKIT_BENCH_WORKSHOP=1 .venv/bin/python -m pytest -s tests/test_bench_workshop.py``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -15,7 +21,14 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        os.environ.get("LABKIT_BENCH_WORKSHOP") != "1",
+        reason="the workshop benchmark runs as its own CI step: set LABKIT_BENCH_WORKSHOP=1",
+    ),
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNTS = (1, 5)
@@ -42,6 +55,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedP
         text=True,
         timeout=900,
     )
+    print(done.stdout)  # the table and the sizing line, for the CI log (pytest -s)
     assert done.returncode == 0, done.stdout + done.stderr
     return done, json.loads(out.read_text())
 
