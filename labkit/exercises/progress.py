@@ -48,6 +48,7 @@ STUCK_AFTER = 3
 """Attempts without a pass after which a participant counts as stuck on an exercise."""
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 _MAX_RECORD_BYTES = 8192
+_RECORD_START = b'{"v":'  # how every record this module writes begins
 
 P = ParamSpec("P")
 
@@ -251,9 +252,25 @@ def parse_record(line: str) -> CheckRecord:
     return CheckRecord(raw["user"], raw["exercise"], raw["outcome"], tuple(failed), when)
 
 
+def _line_record(raw: bytes, file: str) -> CheckRecord:
+    """One line of ``file`` → its record; ``ValueError`` saying what is wrong with it."""
+    if len(raw) > _MAX_RECORD_BYTES:
+        raise ValueError(f"longer than {_MAX_RECORD_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8") from None
+    record = parse_record(text)
+    if file_name(record.user) != file:
+        raise ValueError(f"a record of {record.user!r} in another participant's file")
+    return record
+
+
 def read_progress(folder: Path) -> Progress:
     """Every record under ``folder`` (``*.jsonl``); bad lines skipped and listed.
 
+    A record cut short and then followed on the same line by a whole one (a kernel that died
+    mid-write, then a later check) gives the whole one, and the cut part is listed as skipped.
     ``NotADirectoryError`` / ``FileNotFoundError`` when ``folder`` is not a folder.
     """
     if not folder.exists():
@@ -271,20 +288,21 @@ def read_progress(folder: Path) -> Progress:
         for number, raw in enumerate(lines, start=1):
             if not raw.strip():
                 continue
-            last = number == len(lines)  # text after the final newline: a write cut short
             try:
-                if len(raw) > _MAX_RECORD_BYTES:
-                    raise ValueError(f"longer than {_MAX_RECORD_BYTES} bytes")
-                record = parse_record(raw.decode("utf-8"))
-                if file_name(record.user) != path.name:
-                    raise ValueError(f"a record of {record.user!r} in another participant's file")
-            except (ValueError, UnicodeDecodeError) as error:
-                reason = str(error) if not isinstance(error, UnicodeDecodeError) else "not UTF-8"
-                if last:
-                    reason = f"half-written (no line end): {reason}"
-                progress.skipped.append(SkippedRecord(path.name, number, reason))
+                progress.records.append(_line_record(raw, path.name))
                 continue
-            progress.records.append(record)
+            except ValueError as error:
+                reason = str(error)
+            if number == len(lines):  # text after the final newline: a write cut short
+                reason = f"half-written (no line end): {reason}"
+            restart = raw.rfind(_RECORD_START)
+            if restart > 0:
+                try:
+                    progress.records.append(_line_record(raw[restart:], path.name))
+                    reason = f"a record cut short before column {restart + 1}"
+                except ValueError:
+                    pass
+            progress.skipped.append(SkippedRecord(path.name, number, reason))
     return progress
 
 

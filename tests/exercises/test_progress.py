@@ -228,6 +228,20 @@ def test_a_bad_line_is_skipped_with_its_place_and_reason(
     assert reason in skipped.reason and not skipped.reason.startswith("half-written")
 
 
+def test_a_record_cut_short_then_a_whole_one_on_the_same_line_keeps_the_whole_one(
+    tmp_path: Path,
+) -> None:
+    """A kernel died mid-write; the participant's next check appended after the cut text."""
+    write(tmp_path, "eve", passed(EXERCISES[0]), 1)
+    with (tmp_path / "eve.jsonl").open("ab") as file:
+        file.write(b'{"v":1,"user":"eve","exercise":"04-sc')
+    write(tmp_path, "eve", passed(EXERCISES[1]), 2)
+    found = progress.read_progress(tmp_path)
+    assert [r.exercise for r in found.records] == EXERCISES[:2]
+    (skipped,) = found.skipped
+    assert str(skipped) == "eve.jsonl:2: a record cut short before column 38"
+
+
 def test_a_folder_that_is_not_one_says_so(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no such folder"):
         progress.read_progress(tmp_path / "nope")
