@@ -133,7 +133,8 @@ def test_run_all_apply_and_broken_json(page: Any, jupyter: JupyterLab) -> None:
     assert "✔ 13 allowed, ✖ 0 denied; 2 changed" in status, status
     table = wait_text(page, ".labkit-results-view", "13 calls: ✔ 13 allowed, ✖ 0 denied")
     assert "2 changed since the previous run" in table and "✖ → ✔ now allowed" in table
-    diff = page.locator(".labkit-diff").first.inner_text()
+    # the diff is a widget of its own, updated just after the table: wait for it too
+    diff = wait_text(page, ".labkit-diff", "now allowed")
     assert diff.count("now allowed") == 2 and "PutLogEvents" in diff, diff
     wait_text(page, ".labkit-diagram-box", "policy: full-access")
 
