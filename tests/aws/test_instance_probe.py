@@ -67,7 +67,9 @@ def test_signatures_equal_botocores(token: str | None) -> None:
     assert ours["Authorization"] == aws_request.headers["Authorization"]
 
 
-def test_a_request_reaches_the_service_and_says_where(aws: boto3.Session) -> None:
+def test_a_request_reaches_the_service_and_says_where(aws: boto3.Session, monkeypatch) -> None:
+    # The instance's 5 s timeout is for a real network; a loaded test machine may answer slower.
+    monkeypatch.setattr(instance_probe, "TIMEOUT", 60)
     aws.client("logs").create_log_group(logGroupName="logs-test-allowed")
     request = wire.prepare(Call("logs", "DescribeLogGroups", {}), REGION)
     answer = instance_probe.send(request, {**CREDS, "token": None})
