@@ -12,7 +12,7 @@ Adding a service: docs/architecture.md ("Adding a service") lists the files it t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,8 +42,12 @@ class ServiceSpec:
     public_address: str  # what the lab's public DNS answers for ``host`` (RFC 5737 range)
     aliases: tuple[str, ...] = ()  # other public DNS names of the service (global endpoints)
     host_prefixes: tuple[str, ...] = ()  # botocore's endpoint.hostPrefix values (stream-)
+    public_only_names: tuple[str, ...] = ()  # public names no endpoint's private DNS answers
+    account_prefixed: bool = False  # ``<12 digits>.<host>`` is a name of it (eventsv2)
     endpoint_services: tuple[str, ...] = ()  # com.amazonaws.<region>.<suffix> for each suffix
     json_target_prefix: str | None = None  # X-Amz-Target prefix (json protocol)
+    rpc_target_prefix: str | None = None  # /service/<prefix>/operation/ (smithy-rpc-v2-cbor)
+    iam_prefix: str | None = None  # the IAM action prefix when it is not ``name`` (eventsv2)
     validation_error: str = "ValidationException"  # the code of a missing required member
     query_namespace: str | None = None  # XML namespace of query-protocol answers
     catalog: str | None = None  # module mapping its operations to IAM (labkit.catalog)
@@ -59,6 +63,15 @@ class ServiceSpec:
         """Its name and the names some operations use (``stream-logs.…`` for StartLiveTail)."""
         name = self.hostname(region)
         return (name, *(prefix + name for prefix in self.host_prefixes))
+
+    def dual_stack_hostname(self, region: str) -> str:
+        """Its dual-stack name: ``logs.<region>.api.aws`` (aws-facts-2026 §1.8, §1.20)."""
+        return self.hostname(region).replace(".amazonaws.com", ".api.aws")
+
+    def fips_hostname(self, region: str) -> str:
+        """Its FIPS name as botocore builds it: ``logs-fips.<region>.amazonaws.com`` (§1.22)."""
+        first, dot, rest = self.hostname(region).partition(".")
+        return f"{first}-fips{dot}{rest}"
 
     def endpoint_service_name(self, region: str, suffix: str | None = None) -> str:
         """``com.amazonaws.<region>.<suffix>`` (the first endpoint service by default)."""
@@ -89,6 +102,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
         public_address="203.0.113.10",
         endpoint_services=("logs",),
         host_prefixes=("stream-",),
+        # Live Tail's host for SDKs released before 2026-04-01: no VPC endpoint (§1.14, §1.19)
+        public_only_names=("streaming-logs.{region}.amazonaws.com",),
         json_target_prefix="Logs_20140328",
         validation_error="InvalidParameterException",
         catalog="labkit.catalog.logs",
@@ -110,6 +125,25 @@ SERVICES: tuple[ServiceSpec, ...] = (
         catalog="labkit.catalog.events",
         gateway_hooks="labkit.local.gateway.hooks.events",
         moto_backend="events",
+    ),
+    ServiceSpec(
+        # EventBridge's Custom Event Bus (aws-facts-2026 §1.7-1.13): its own endpoint service
+        # and CBOR wire format, IAM actions under ``events:`` and buses at ``event-busv2/…``
+        name="eventsv2",
+        title="EventBridge Custom Event Bus",
+        service_id="EventBridgeV2",
+        client_name="eventbridgev2",
+        signing_name="events",
+        protocol="smithy-rpc-v2-cbor",
+        plane="data",
+        host="eventsv2.{region}.amazonaws.com",
+        public_address="203.0.113.18",
+        account_prefixed=True,
+        endpoint_services=("eventsv2", "eventsv2-fips"),
+        rpc_target_prefix="AWSEventsV2",
+        iam_prefix="events",
+        validation_error="InvalidInputException",
+        catalog="labkit.catalog.eventsv2",
     ),
     ServiceSpec(
         name="sts",
@@ -244,8 +278,18 @@ def by_target_prefix(prefix: str) -> ServiceSpec | None:
 
 
 def by_signing_name(signing_name: str) -> ServiceSpec | None:
-    """The service a SigV4 credential scope names."""
+    """The service a SigV4 credential scope names (the first: ``events`` is Classic's)."""
     return next((s for s in SERVICES if s.signing_name == signing_name), None)
+
+
+def by_rpc_path(path: str) -> ServiceSpec | None:
+    """The smithy-rpc-v2-cbor service a request path addresses (``/service/AWSEventsV2/…``)."""
+    parts = path.split("?", 1)[0].split("/")
+    if len(parts) < 5 or parts[1] != "service" or parts[3] != "operation":
+        return None
+    return next(
+        (s for s in SERVICES if s.rpc_target_prefix and s.rpc_target_prefix == parts[2]), None
+    )
 
 
 def by_endpoint_service(service_name: str, region: str) -> ServiceSpec | None:
@@ -261,6 +305,53 @@ def by_hostname(hostname: str, region: str) -> ServiceSpec | None:
     """The service whose DNS name in ``region`` (or one of its aliases) is ``hostname``."""
     wanted = hostname.lower().rstrip(".")
     return next((s for s in SERVICES if wanted in (*s.hostnames(region), *s.aliases)), None)
+
+
+NameVariant = Literal["standard", "prefixed", "public-only", "dual-stack", "fips", "account"]
+"""How a name relates to the service's own: itself, a host prefix (``stream-``), a name that
+has no endpoint (``streaming-logs``), the dual-stack ``.api.aws`` name, the FIPS ``-fips`` name,
+or an account-prefixed name (``111122223333.eventsv2.…``)."""
+
+FIPS_REGIONS = frozenset({"us-east-1", "us-east-2", "us-west-1", "us-west-2"})
+"""Regions whose services have FIPS names in the lab's public DNS (aws-facts-2026 §1.22: the
+General Reference lists logs-fips for US Regions; none seen for ap-northeast-1)."""
+
+
+@dataclass(frozen=True)
+class ServiceName:
+    """A DNS name read back: which service, in which Region, and which of its names it is."""
+
+    spec: ServiceSpec
+    region: str
+    variant: NameVariant
+
+
+def parse_hostname(hostname: str, regions: Iterable[str]) -> ServiceName | None:
+    """The service, Region and variant ``hostname`` names, for any of ``regions``; else None.
+
+    Global names (``iam.amazonaws.com``) answer with the first Region given.
+    """
+    wanted = hostname.lower().rstrip(".")
+    chosen = tuple(regions)
+    for region in chosen:
+        for spec in SERVICES:
+            for variant, names in _names_of(spec, region):
+                if wanted in names:
+                    return ServiceName(spec, region, variant)
+            if spec.account_prefixed:
+                head, _, rest = wanted.partition(".")
+                if len(head) == 12 and head.isdigit() and rest == spec.hostname(region):
+                    return ServiceName(spec, region, "account")
+    return None
+
+
+def _names_of(spec: ServiceSpec, region: str) -> Iterator[tuple[NameVariant, tuple[str, ...]]]:
+    yield "standard", (spec.hostname(region), *spec.aliases)
+    yield "prefixed", tuple(p + spec.hostname(region) for p in spec.host_prefixes)
+    yield "public-only", tuple(n.format(region=region) for n in spec.public_only_names)
+    if spec.host.endswith(".amazonaws.com") and "{region}" in spec.host:
+        yield "dual-stack", (spec.dual_stack_hostname(region),)
+        yield "fips", (spec.fips_hostname(region),)
 
 
 def with_catalog() -> Iterator[ServiceSpec]:

@@ -17,9 +17,12 @@ def test_names_agree_with_botocore(spec: services.ServiceSpec) -> None:
     assert model.service_id == spec.service_id
     assert model.signing_name == spec.signing_name
     assert model.endpoint_prefix == spec.name
+    assert (spec.iam_prefix or spec.name) == spec.signing_name or spec.name == "monitoring"
     assert model.protocol == spec.protocol
     if spec.protocol == "json":
         assert model.metadata.get("targetPrefix") == spec.json_target_prefix
+    if spec.rpc_target_prefix:
+        assert model.metadata.get("targetPrefix") == spec.rpc_target_prefix
     if spec.protocol == "query":
         assert spec.query_namespace == model.metadata.get("xmlNamespace")
 
@@ -38,15 +41,34 @@ def test_named_modules_exist(spec: services.ServiceSpec) -> None:
 
 def test_every_served_service_is_authorized_by_the_catalog() -> None:
     served = services.on_plane("data") + services.on_plane("control")
-    assert {s.name for s in served} == {"logs", "events", "ec2", "iam", "sts"}
+    assert {s.name for s in served} == {"logs", "events", "eventsv2", "ec2", "iam", "sts"}
     assert all(s.catalog for s in served)
     assert all(s.front_rules for s in services.on_plane("control"))
 
 
-def test_the_data_plane_is_logs_and_events_with_their_catalog_and_hooks() -> None:
+def test_the_data_plane_is_logs_events_and_the_custom_event_bus() -> None:
     data = services.on_plane("data")
-    assert [s.name for s in data] == ["logs", "events"]
-    assert all(s.catalog and s.gateway_hooks for s in data)
+    assert [s.name for s in data] == ["logs", "events", "eventsv2"]
+    assert all(s.catalog for s in data)
+    assert all(s.gateway_hooks for s in data if s.moto_backend)  # eventsv2: the lab's own state
+
+
+def test_names_of_paths_around_the_endpoint_are_read_back() -> None:
+    regions = ("ap-northeast-1", "us-east-1")
+    read = services.parse_hostname
+    assert read("logs.ap-northeast-1.api.aws", regions).variant == "dual-stack"
+    assert read("logs-fips.us-east-1.amazonaws.com", regions).region == "us-east-1"
+    assert read("LOGS-FIPS.us-east-1.amazonaws.com.", regions).variant == "fips"
+    assert read("stream-logs.ap-northeast-1.amazonaws.com", regions).variant == "prefixed"
+    live_tail_2025 = read("streaming-logs.ap-northeast-1.amazonaws.com", regions)
+    assert (live_tail_2025.spec.name, live_tail_2025.variant) == ("logs", "public-only")
+    bus = read("111122223333.eventsv2.ap-northeast-1.amazonaws.com", regions)
+    assert (bus.spec.name, bus.variant) == ("eventsv2", "account")
+    assert read("1111.eventsv2.ap-northeast-1.amazonaws.com", regions) is None
+    assert read("logs.eu-west-1.amazonaws.com", regions) is None  # a Region the lab lacks
+    assert services.by_rpc_path("/service/AWSEventsV2/operation/PutEvents").name == "eventsv2"
+    assert services.by_rpc_path("/service/Other/operation/PutEvents") is None
+    assert services.by_rpc_path("/") is None
 
 
 def test_lookups() -> None:

@@ -20,10 +20,11 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pandas as pd
 from botocore.credentials import ReadOnlyCredentials
 
 from labkit import data, services
-from labkit.aws import runs
+from labkit.aws import bypass_checklist, runs
 from labkit.aws.cleanup import CleanupReport, cleanup
 from labkit.aws.clients import AwsClients
 from labkit.aws.imds import KernelHost, kernel_host
@@ -218,6 +219,14 @@ class AwsBackend:
             )
         org = self.organization()
         return dataclasses.replace(facts, org_id=org.org_id)
+
+    def bypass_checklist(self) -> pd.DataFrame:
+        """``lab.bypasses()`` here: the VPC's endpoints and routes read, nothing run."""
+        facts = self.network()
+        subnets = [s.subnet_id for s in facts.subnets]
+        return bypass_checklist.checklist(
+            self.clients.lab("ec2"), facts.vpc_id, subnets, self.identity.region
+        )
 
     def organization(self) -> OrgStanding:
         """The account's standing in AWS Organizations (asked once)."""

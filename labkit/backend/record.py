@@ -41,6 +41,8 @@ class NetworkRoute:
     vpc_id: str | None = None
     name: str = ""  # the DNS name resolved
     address: str | None = ""  # the address it resolved to and the call went to
+    region: str = ""  # the Region the name belongs to ("" when the lab cannot tell)
+    way_out: str = ""  # the public path's gateway: "igw" or "nat" ("" via an endpoint)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data."""

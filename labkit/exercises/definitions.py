@@ -14,7 +14,7 @@ from labkit.backend.errors import LabError
 if TYPE_CHECKING:
     from labkit.lab.facade import Lab
 
-ANSWER_KINDS = ("endpoint-policy", "identity-policy")
+ANSWER_KINDS = ("endpoint-policy", "identity-policy", "bypass-closing")  # the last: notebook 10
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from labkit.backend.pricing import EndpointCost, endpoint_cost
 from labkit.backend.record import DecisionRecord
 from labkit.lab import endpoints as ep
 from labkit.lab import kernel_env
+from labkit.lab.bypasses import run_bypasses
 from labkit.lab.calls import CallContext, calls_named
 from labkit.lab.dns import DigResult, dig
 from labkit.lab.explain import (
@@ -386,6 +387,16 @@ class Lab:
             "the 2019 memo's message stands in for it"
         )
         return MEMO_MESSAGE
+
+    def bypasses(self, only: Iterable[str] | None = None) -> pd.DataFrame:
+        """Every way around the endpoint, run for real against the current policies: one row
+        per path (where DNS sent the call, whether the endpoint policy applied, whether it
+        reached the service, what stopped it, what closes it). On real AWS: a read-only
+        checklist of the account's VPC (``labkit.aws.bypass_checklist``)."""
+        checklist = getattr(self.backend, "bypass_checklist", None)
+        if checklist is not None:
+            return self.show(checklist())
+        return self.show(run_bypasses(self, None if only is None else list(only)))
 
     def local_only(self, what: str) -> bool:
         """True on the local lab; elsewhere says in one line that only it can show ``what``."""

@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from botocore.config import Config
+
 from labkit.backend.calls import Call
 from labkit.backend.contract import BackendInfo, Identity, NetworkFacts, Subnet
 from labkit.backend.errors import LabError
 from labkit.backend.record import DecisionRecord
 from labkit.backend.run_ids import new_run_id
+from labkit.local.network import guard
+from labkit.local.network.asked_clients import send_to_listener
 from labkit.local.network.egress import client_timeouts
 from labkit.local.process.labinfo import LabInfo
 from labkit.local.process.launcher import LabStartError, LocalLab
@@ -92,6 +96,38 @@ class LocalBackend:
     def client(self, service: str, who: str = "instance") -> Any:
         """A botocore client as ``who``; a flow the network drops reads as a timeout."""
         return self.lab.client(service, self._who(who), **client_timeouts(NETWORK_TIMEOUT))
+
+    def path_client(
+        self,
+        service: str,
+        who: str = "instance",
+        *,
+        region: str | None = None,
+        use_fips: bool = False,
+        use_dual_stack: bool = False,
+        endpoint_url: str | None = None,
+        connect_to: str | None = None,
+    ) -> Any:
+        """A client that asks for the AWS name its settings give (another Region, FIPS,
+        dual-stack, ``endpoint_url``) and whose calls still leave through ``who``'s network
+        in the lab (``labkit.local.network.asked_clients``)."""
+        config = Config(
+            retries={"max_attempts": 1, "mode": "standard"},
+            use_fips_endpoint=use_fips,
+            use_dualstack_endpoint=use_dual_stack,
+            ignore_configured_endpoint_urls=True,  # the lab's config file names the listener
+            proxies={},  # chosen for the AWS name, not the listener; the guard still applies
+            **client_timeouts(NETWORK_TIMEOUT),
+        )
+        session = self.lab.session(self._who(who))
+        client = session.client(
+            service,
+            region_name=region or self.info.region,
+            endpoint_url=endpoint_url,
+            config=config,
+        )
+        send_to_listener(client, self.lab.endpoint_url(service, who), connect_to)
+        return guard.install(client)
 
     def env(self, who: str = "instance") -> dict[str, str]:
         """The lab's shell environment for ``who``; variables it unsets are left out."""

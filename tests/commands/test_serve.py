@@ -124,8 +124,8 @@ def test_an_endpoint_for_a_service_the_lab_does_not_know_exits_2_and_starts_noth
     result = run_serve(tmp_path, "--endpoint", "sqs")
     assert result.returncode == 2
     assert result.stderr == (
-        "labkit serve: --endpoint sqs: the lab makes interface endpoints for logs, events, sts, "
-        "ec2, monitoring, ssm, not 'sqs'\n"
+        "labkit serve: --endpoint sqs: the lab makes interface endpoints for logs, events, "
+        "eventsv2, sts, ec2, monitoring, ssm, not 'sqs'\n"
     )
     assert result.stdout == "" and not (tmp_path / "lab.env").exists()
 

@@ -8,10 +8,10 @@ import nbformat
 import pytest
 from nbrun import NOTEBOOKS, notebook_paths
 
-COURSE = [f"{n:02d}" for n in range(10)]
+COURSE = [f"{n:02d}" for n in range(11)]
 
 
-def test_the_course_has_notebooks_00_to_09() -> None:
+def test_the_course_has_notebooks_00_to_10() -> None:
     numbers = [p.name[:2] for p in notebook_paths()]
     assert numbers == COURSE, f"notebooks/ holds {numbers}, the course is {COURSE}"
 

@@ -25,7 +25,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from labkit import services
 from labkit.backend.record import DecisionRecord, NetworkRoute, Outcome, Stage
+from labkit.local.gateway.custom_bus import CustomBusFront
 from labkit.local.gateway.decide import Decider
 from labkit.local.gateway.decision_log import DecisionLog
 from labkit.local.gateway.hooks import adjuster
@@ -86,6 +88,7 @@ class Gateway:
         self.decider = decider
         self.decisions = decisions
         self._now_ms = now_ms
+        self.custom_bus = CustomBusFront(state, decider, decisions)  # type: ignore[arg-type]
 
     def handle(self, incoming: Incoming, route: NetworkRoute) -> WireResponse:
         """Answer one request that arrived over ``route``; never raises."""
@@ -96,6 +99,8 @@ class Gateway:
             "target": incoming.header("x-amz-target"),
         }
         try:
+            if services.by_rpc_path(incoming.path) is services.find("eventsv2"):
+                return self.custom_bus.handle(incoming, route, facts)
             return self._handle(incoming, route, facts)
         except Exception as error:  # the lab's own fault: answer as AWS does, keep serving
             failure = AwsError("InternalFailure", INTERNAL_FAILURE, 500)
@@ -114,7 +119,10 @@ class Gateway:
             incoming.method, incoming.path, incoming.headers, incoming.body
         )
         verified = verify(
-            signed, self.state.credentials, region=self.state.region, service=call.service
+            signed,
+            self.state.credentials,
+            region=route.region or self.state.region,
+            service=call.service,
         )
         if isinstance(verified, AuthFailure):
             facts["access_key_id"] = verified.access_key_id

@@ -27,6 +27,7 @@ at the egress is still the admin's call from outside (docs/fidelity/local-data.m
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +37,8 @@ from labkit import services
 from labkit.backend.record import DecisionRecord, NetworkRoute
 from labkit.local.gateway.decision_log import DecisionLog
 from labkit.local.gateway.request_input import service_model, service_of_target
+from labkit.local.network.asked_clients import CONNECT_TO_HEADER
+from labkit.local.network.guard import is_loopback_host
 from labkit.local.wire.http import Drop, Incoming, WireResponse
 from labkit.local.wire.json11 import AwsError, new_request_id
 from labkit.local.wire.sigv4 import credential_scope
@@ -87,10 +90,14 @@ def client_timeouts(network_timeout: float) -> dict[str, float]:
 
 
 def signing_service(incoming: Incoming) -> str | None:
-    """The service a call is for: from ``X-Amz-Target``, else the SigV4 credential scope."""
+    """The service a call is for: from ``X-Amz-Target`` or the smithy-rpc-v2-cbor path
+    (``/service/AWSEventsV2/operation/…``), else the SigV4 credential scope."""
     service = service_of_target(incoming.header("x-amz-target"))
     if service is not None:
         return service
+    by_path = services.by_rpc_path(incoming.path)
+    if by_path is not None and by_path.plane == "data":
+        return by_path.name
     scope = credential_scope(incoming.header("authorization"))
     spec = services.by_signing_name(scope.service) if scope else None
     return spec.name if spec is not None else None
@@ -100,6 +107,40 @@ def operation_of(incoming: Incoming) -> str | None:
     """The operation an ``X-Amz-Target`` names (JSON services), or None."""
     target = incoming.header("x-amz-target") or ""
     return target.partition(".")[2] or None
+
+
+def asked_host(incoming: Incoming) -> str | None:
+    """The name (or address) the client sent the call to, from its ``Host`` header.
+
+    A client aimed at the lab's listener sends ``127.0.0.1:<port>``: None, and the egress
+    uses the name botocore would have used (:func:`hostname_for`). A client that resolved an
+    AWS name itself (dual-stack, FIPS, another Region, an old SDK's Live Tail host; see
+    ``labkit.local.network.asked_clients``) or was pointed at an address sends that.
+    """
+    host = (incoming.header("host") or "").strip().lower()
+    if host.startswith("["):
+        host = host[1 : host.find("]")] if "]" in host else host
+    else:
+        host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    host = host.rstrip(".")
+    if not host or is_loopback_host(host):
+        return None
+    return host
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def region_of(state: RoutingState, name: str) -> str:
+    """The Region a service name belongs to ("" for an address or a name the lab does not know)."""
+    regions = getattr(state, "regions", None) or (state.region,)
+    found = services.parse_hostname(name, regions)
+    return found.region if found is not None else ""
 
 
 def hostname_for(service: str, region: str, operation: str | None = None) -> str:
@@ -119,14 +160,29 @@ def hostname_for(service: str, region: str, operation: str | None = None) -> str
 
 
 def route_from_instance(
-    state: RoutingState, service: str, operation: str | None = None
+    state: RoutingState,
+    service: str,
+    operation: str | None = None,
+    asked: str | None = None,
+    connect_to: str | None = None,
 ) -> NetworkRoute | Blocked:
-    """Where a call from the instance to ``service`` goes, as its VPC's DNS and routes decide."""
-    name = hostname_for(service, state.region, operation)
-    answers = state.resolve(name, "vpc")
-    if not answers:
-        return Blocked(name, None, f"{name} does not resolve in the VPC")
-    address = answers[0]
+    """Where a call from the instance to ``service`` goes, as its VPC's DNS and routes decide.
+
+    ``asked``: the name or address the client sent it to (:func:`asked_host`); an address is
+    not looked up. ``connect_to``: the address the instance connects to without asking the VPC
+    resolver (a hosts-file entry, an answer from a public resolver).
+    """
+    name = asked or hostname_for(service, state.region, operation)
+    if connect_to and _is_address(connect_to.strip()):
+        address = connect_to.strip()
+    elif _is_address(name):
+        address = name
+    else:
+        answers = state.resolve(name, "vpc")
+        if not answers:
+            return Blocked(name, None, f"{name} does not resolve in the VPC (NXDOMAIN)")
+        address = answers[0]
+    region = region_of(state, name)
     instance = state.instance()
     endpoint = state.endpoint_for_ip(address)
     if endpoint is not None:
@@ -150,6 +206,7 @@ def route_from_instance(
             vpc_id=endpoint.vpc_id,
             name=name,
             address=address,
+            region=region,
         )
     way_out = state.route_to_internet(instance.subnet_id)
     if way_out is None:
@@ -168,17 +225,31 @@ def route_from_instance(
             "instance has no public IPv4 address",
         )
     source = instance.public_ip if way_out == "igw" else NAT_PUBLIC_IP
-    return NetworkRoute(False, source, "instance", vpc_id=None, name=name, address=address)
+    return NetworkRoute(
+        False,
+        source,
+        "instance",
+        vpc_id=None,
+        name=name,
+        address=address,
+        region=region,
+        way_out=way_out,
+    )
 
 
 def route_from_internet(
-    state: RoutingState, service: str, operation: str | None = None
+    state: RoutingState, service: str, operation: str | None = None, asked: str | None = None
 ) -> NetworkRoute:
     """Calls from outside the VPC reach the service's public endpoint."""
-    name = hostname_for(service, state.region, operation)
-    answers = state.resolve(name, "public") or []
+    name = asked or hostname_for(service, state.region, operation)
+    answers = [name] if _is_address(name) else state.resolve(name, "public") or []
     return NetworkRoute(
-        False, INTERNET_CLIENT_IP, "internet", name=name, address=answers[0] if answers else ""
+        False,
+        INTERNET_CLIENT_IP,
+        "internet",
+        name=name,
+        address=answers[0] if answers else "",
+        region=region_of(state, name),
     )
 
 
@@ -215,10 +286,12 @@ class Egress:
                 return self.handlers["data"](incoming, nowhere)  # AWS's JSON framework answers
             return self._unserved(incoming, None, nowhere)  # signed for a service not served
         operation = operation_of(incoming)
+        asked = asked_host(incoming)
         if self.side == "internet" or self._from_outside(incoming):
-            route = route_from_internet(self.state, service, operation)
+            route = route_from_internet(self.state, service, operation, asked)
         else:
-            found = route_from_instance(self.state, service, operation)
+            connect_to = incoming.header(CONNECT_TO_HEADER)
+            found = route_from_instance(self.state, service, operation, asked, connect_to)
             if isinstance(found, Blocked):
                 return self._drop(incoming, found)
             route = found
@@ -280,4 +353,6 @@ class Egress:
                 error_message=blocked.reason,
             )
         )
+        if blocked.address is None:  # NXDOMAIN: the client never connects, it fails at once
+            return Drop(0, blocked.reason)
         return Drop(self.network_timeout + DROP_GRACE, blocked.reason)

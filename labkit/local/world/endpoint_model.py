@@ -82,13 +82,35 @@ def private_dns_names(service_name: str, region: str) -> tuple[str, ...]:
 
     A ``logs`` endpoint also answers ``stream-logs.<region>.amazonaws.com`` (StartLiveTail's
     name, which "supports VPC endpoints", aws-facts-2026 §1.14; whether AWS serves it from the
-    ``logs`` endpoint or a separate ``stream-logs`` one is [unknown], §1.17).
+    ``logs`` endpoint or a separate ``stream-logs`` one is [unknown], §1.17). The private zone
+    holds the Region's ``amazonaws.com`` names only: not the dual-stack ``.api.aws`` name
+    (§1.21, [unknown]: the lab's assumption), not ``streaming-logs`` (no VPC endpoint, §1.14).
+    A ``-fips`` endpoint service answers the FIPS name.
     """
     known = services.by_endpoint_service(service_name, region)
     if known is not None:
+        if service_name.endswith("-fips"):
+            return (known.fips_hostname(region),)
         return known.hostnames(region)
     name = private_dns_name(service_name, region)
     return (name,) if name else ()
+
+
+def private_dns_covers(service_name: str, region: str, name: str) -> bool:
+    """Whether an endpoint for ``service_name`` with private DNS on answers ``name``.
+
+    An ``eventsv2`` endpoint also answers the account-prefixed names
+    (``111122223333.eventsv2.<region>.amazonaws.com``) that SDKs send PutEvents to (§1.10);
+    whether AWS's zone covers them is [unknown] (§1.11): the lab's assumption.
+    """
+    names = private_dns_names(service_name, region)
+    if name in names:
+        return True
+    known = services.by_endpoint_service(service_name, region)
+    if known is None or not known.account_prefixed:
+        return False
+    head, _, rest = name.partition(".")
+    return len(head) == 12 and head.isdigit() and rest in names
 
 
 def random_dns_suffix(rng: random.Random | None = None) -> str:

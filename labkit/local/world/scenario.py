@@ -70,6 +70,15 @@ class SeededLab:
     other_accounts: list[OtherAccount] = field(default_factory=list)
     # SCPs of the organization, one list of (name, text) per level from the root to the accounts
     scps: list[list[tuple[str, str]]] = field(default_factory=list)
+    # Custom Event Buses (eventsv2) of the own account, and the Regions besides ``region`` where
+    # the own account's log groups exist too (the other-Region path, aws-facts-2026 §1.4)
+    event_buses_v2: list[str] = field(default_factory=list)
+    other_regions: list[str] = field(default_factory=list)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The lab's Region first, then the other Regions the scenario models."""
+        return (self.region, *self.other_regions)
 
     def org_ids(self) -> dict[str, str]:
         """Account id → organization id, for the accounts that belong to one."""
@@ -89,14 +98,16 @@ class Seeder:
             aws_secret_access_key=_BOOTSTRAP_SECRET,
             region_name=region,
         )
-        self._clients: dict[tuple[str, str], Any] = {}
+        self._clients: dict[tuple[str, str, str], Any] = {}
 
-    def client(self, service: str, account_id: str) -> Any:
-        """A client whose calls land in ``account_id`` (moto's ``x-moto-account-id`` header)."""
-        key = (service, account_id)
+    def client(self, service: str, account_id: str, region: str | None = None) -> Any:
+        """A client whose calls land in ``account_id`` (moto's ``x-moto-account-id`` header),
+        in ``region`` (default: the lab's)."""
+        key = (service, account_id, region or self.region)
         if key not in self._clients:
             client = self._session.client(
                 service,
+                region_name=region or self.region,
                 endpoint_url=self.moto_url,
                 config=Config(retries={"max_attempts": 1}, tcp_keepalive=True),
             )
@@ -269,12 +280,15 @@ def _seed_instance(seeder: Seeder, spec: Mapping[str, Any], network: Mapping[str
     return instance_id
 
 
-def _seed_logs_and_events(seeder: Seeder, account: str, spec: Mapping[str, Any]) -> None:
-    logs = seeder.client("logs", account)
+def _seed_log_groups(logs: Any, spec: Mapping[str, Any]) -> None:
     for group in spec.get("log_groups") or []:
         logs.create_log_group(logGroupName=group["name"])
         for stream in group.get("streams") or []:
             logs.create_log_stream(logGroupName=group["name"], logStreamName=stream)
+
+
+def _seed_logs_and_events(seeder: Seeder, account: str, spec: Mapping[str, Any]) -> None:
+    _seed_log_groups(seeder.client("logs", account), spec)
     buses = spec.get("event_buses") or []
     if buses:
         events = seeder.client("events", account)
@@ -321,6 +335,8 @@ def seed(seeder: Seeder, name: str) -> SeededLab:
     identities = _seed_identities(seeder, spec)
     instance_id = _seed_instance(seeder, spec, network)
     _seed_logs_and_events(seeder, account, spec)
+    for other_region in spec.get("other_regions") or []:
+        _seed_log_groups(seeder.client("logs", account, other_region), spec)
     role = spec["instance"]["role"]
     seeded = SeededLab(
         scenario=name,
@@ -343,6 +359,8 @@ def seed(seeder: Seeder, name: str) -> SeededLab:
         admin_access_key_id=identities["admin_access_key_id"],
         log_groups=[g["name"] for g in spec.get("log_groups") or []],
         event_buses=[b["name"] for b in spec.get("event_buses") or []],
+        event_buses_v2=[b["name"] for b in spec.get("event_buses_v2") or []],
+        other_regions=list(spec.get("other_regions") or []),
         scps=[
             [(name, data.policy_text(name, **_policy_values(spec))) for name in level]
             for level in spec.get("scps") or []

@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import boto3
+
 from labkit import data
 
 _ACCOUNT = re.compile(r"[0-9]{12}")
@@ -91,6 +93,8 @@ SCHEMA: dict[str, Any] = {
     ),
     "log_groups": (("list", _LOG_GROUP), False),
     "event_buses": (("list", _BUS), False),
+    "event_buses_v2": (("list", _BUS), False),
+    "other_regions": (("list", str), False),
     "endpoints": (("list", _ENDPOINT), False),
     "other_accounts": (("list", _OTHER), True),
 }
@@ -170,6 +174,12 @@ def _check_references(spec: Mapping[str, Any], source: str) -> None:
         for policy_name, template in (owner.get("inline_policies") or {}).items():
             path = f"{where}.inline_policies.{policy_name}"
             _names_one_of(template, templates, path, "policy in data/policies/", source)
+    regions = boto3.session.Session().get_available_regions("logs")
+    for index, other_region in enumerate(spec.get("other_regions") or []):
+        where = f"other_regions[{index}]"
+        if other_region == spec["region"]:
+            raise ScenarioError(source, where, f"repeats the lab's Region {other_region!r}")
+        _names_one_of(other_region, regions, where, "AWS Region", source)
     for index, endpoint in enumerate(spec.get("endpoints") or []):
         where = f"endpoints[{index}]"
         if endpoint.get("policy"):

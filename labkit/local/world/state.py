@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from labkit import services
-from labkit.local.world.endpoint_model import private_dns_names
+from labkit.local.world.buses_v2 import BusesV2
+from labkit.local.world.endpoint_model import private_dns_covers
 from labkit.local.world.moto import ec2_endpoints, ec2_network, iam, resources
 from labkit.local.world.scenario import INSTANCE_SESSION_REFRESH_SECONDS, SeededLab
 from labkit.local.world.views import (
@@ -70,6 +71,9 @@ class LabState:
         self._clock = clock
         self._session_lock = threading.Lock()
         self._instance_key: str | None = None
+        self.buses_v2 = BusesV2()  # Custom Event Buses: the lab's own state (moto has none)
+        for name in seeded.event_buses_v2:
+            self.buses_v2.create(seeded.account_id, seeded.region, name)
 
     # ----------------------------------------------------------------- endpoints
 
@@ -240,17 +244,24 @@ class LabState:
                 view == "vpc"
                 and endpoint.vpc_id == instance_vpc
                 and endpoint.private_dns_enabled
-                and name in private_dns_names(endpoint.service_name, self.region)
+                and private_dns_covers(endpoint.service_name, self.region, name)
             ):
                 service_private = endpoint.ips
         if service_private is not None:
             return service_private
         return self._public_answer(name)
 
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The Regions the lab models: its own first, then the scenario's other Regions."""
+        return self.seeded.regions
+
     def _public_answer(self, name: str) -> list[str] | None:
-        known = services.by_hostname(name, self.region)
+        known = services.parse_hostname(name, self.regions)
         if known is not None:
-            return [known.public_address]
+            if known.variant == "fips" and known.region not in services.FIPS_REGIONS:
+                return None  # no FIPS name in this Region (aws-facts-2026 §1.22)
+            return [known.spec.public_address]
         labels = name.split(".")
         if name.endswith(".amazonaws.com") and len(labels) == 4 and labels[1] == self.region:
             return [public_address_for(labels[0])]  # any other service of the lab's Region
