@@ -95,7 +95,7 @@ class LabServer:
         self._stops.append(moto.stop)
         fixups.install_fixups(pending_seconds=pending)
         lap("moto_server")
-        seeder = Seeder(moto_url, "ap-northeast-1")
+        seeder = Seeder(moto_url, "ap-northeast-1", app=moto.wsgi_app())
         seeded = seed(seeder, self.scenario)
         lap("seed")
         state = LabState(
