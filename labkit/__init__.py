@@ -27,6 +27,13 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
+        if name == "start":
+            # imported when labkit.start is first asked for: a lab process starts warming up
+            # (imports, moto) while this process imports the notebook side (stdlib only here)
+            from labkit.local.process import warm
+
+            warm.spawn()
+
         module, attribute = _LAZY[name]
         value = getattr(importlib.import_module(module), attribute)
         globals()[name] = value

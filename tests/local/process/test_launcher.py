@@ -18,7 +18,8 @@ import pytest
 
 from labkit.lab.facade import Lab
 from labkit.local.backend import LocalBackend
-from labkit.local.process.launcher import LabStartError, LabStopped, LocalLab, lab_process_env
+from labkit.local.process.launcher import LabStartError, LabStopped, LocalLab
+from labkit.local.process.warm import lab_process_env
 
 
 def tcp_ports(lab: LocalLab) -> list[tuple[str, int]]:

@@ -8,6 +8,8 @@ import threading
 import urllib.request
 from typing import Any
 
+from labkit.local.world.moto import lazy_data
+
 PINNED_MOTO_VERSION = "5.2.5"
 
 
@@ -17,6 +19,7 @@ def prepare_environment() -> None:
     os.environ.pop("MOTO_ACCOUNT_ID", None)  # would pin every request to one account
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     share_botocore_loader()
+    lazy_data.defer_instance_type_offerings()
 
 
 def share_botocore_loader() -> None:
