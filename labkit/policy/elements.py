@@ -41,6 +41,11 @@ class ActionElement:
 
     def first_listing(self, action_lower: str) -> str | None:
         """The first pattern that matches the (lower-cased) action (for explanations)."""
+        if self._regex.fullmatch(action_lower) is None:
+            return None  # no pattern matches: one test of the combined pattern says so
+        patterns = self.patterns
+        if len(patterns) == 1:
+            return patterns[0]
         each = self._each
         if each is None:  # compiled once, when an explanation first asks
             each = tuple(re.compile(wildcard_source(p.lower()), re.DOTALL) for p in self.patterns)

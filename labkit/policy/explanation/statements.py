@@ -144,12 +144,18 @@ def _resource_check(statement: Statement, request: Request, keys: Any) -> Check:
     resource = request.resource
     variables: dict[str, str | None] = {}
     listed: str | None = None
-    if element._static_texts is not None:  # no variables: the texts are the patterns
-        shown = list(element._static_texts)
-        for index, regex in enumerate(element.each_pattern()):
-            if regex.fullmatch(resource) is not None:  # type: ignore[union-attr]
-                listed = shown[index]
-                break
+    texts = element._static_texts
+    if texts is not None:  # no variables: the texts are the patterns
+        shown = list(texts)
+        if element._regex.fullmatch(resource) is None:  # type: ignore[union-attr]
+            pass  # no pattern matches: one test of the combined pattern says so
+        elif len(texts) == 1:
+            listed = texts[0]
+        else:
+            for index, regex in enumerate(element.each_pattern()):
+                if regex.fullmatch(resource) is not None:  # type: ignore[union-attr]
+                    listed = shown[index]
+                    break
     else:
         shown = []
         for index, template in enumerate(element.templates):
