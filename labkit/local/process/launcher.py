@@ -126,6 +126,27 @@ def _shared_loader() -> Any:
     return botocore.loaders.create_loader()
 
 
+#: The services the kernel calls first on a new lab (its subnets; an endpoint; a probe).
+FIRST_SERVICES = ("ec2", "logs")
+
+
+def _read_models_the_kernel_needs_first() -> None:
+    """Build a throw-away client of each of :data:`FIRST_SERVICES` on the shared loader, so
+    that their models are read while the lab process seeds, not after it is ready."""
+    session = botocore.session.Session(session_vars=_IGNORED_ENV_VARS)
+    session.register_component("data_loader", _shared_loader())
+    session.set_config_variable("config_file", os.devnull)
+    session.set_config_variable("credentials_file", os.devnull)
+    for service in FIRST_SERVICES:
+        session.create_client(
+            service,
+            region_name="us-east-1",
+            endpoint_url="http://127.0.0.1:9",  # never called
+            aws_access_key_id="unused",
+            aws_secret_access_key="unused",
+        )
+
+
 class LocalLab:
     """A running local lab (one child process)."""
 
@@ -166,6 +187,7 @@ class LocalLab:
         }
         try:
             spawned.send(request)
+            _read_models_the_kernel_needs_first()  # while the lab process seeds
             answer = _read_ready(spawned.ready, spawned.process, READY_TIMEOUT)
         except BaseException:
             _stop_process(spawned.process, spawned.lifeline)
