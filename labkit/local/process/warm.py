@@ -127,7 +127,10 @@ def spawn() -> None:
     with _lock:
         if _spare is not None and _spare.process.poll() is None:
             return
-        _spare = start_process()
+        try:
+            _spare = start_process()
+        except OSError:
+            _spare = None  # no spare: LocalLab.start starts its own process and says what fails
 
 
 def claim() -> Spawned | None:
