@@ -28,8 +28,9 @@ def __getattr__(name: str) -> Any:
         import importlib
 
         if name == "start":
-            # imported when labkit.start is first asked for: a lab process starts warming up
-            # (imports, moto) while this process imports the notebook side (stdlib only here)
+            # A spare lab process warms up (imports, moto) while this process imports the
+            # notebook side; warm imports only the standard library.
+            # imported when labkit.start is first asked for
             from labkit.local.process import warm
 
             warm.spawn()
