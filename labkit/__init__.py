@@ -27,6 +27,14 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
+        if name == "start":
+            # A spare lab process warms up (imports, moto) while this process imports the
+            # notebook side; warm imports only the standard library.
+            # imported when labkit.start is first asked for
+            from labkit.local.process import warm
+
+            warm.spawn()
+
         module, attribute = _LAZY[name]
         value = getattr(importlib.import_module(module), attribute)
         globals()[name] = value

@@ -11,6 +11,7 @@ from labkit.aws.session import AwsConnectionError
 from labkit.backend.errors import LabError
 from labkit.lab.facade import Lab
 from labkit.local.backend import LocalBackend
+from labkit.local.process import warm
 
 BACKENDS = ("local", "aws")
 CONFIRM_VARIABLE = "LABKIT_CONFIRM_ACCOUNT"
@@ -110,6 +111,7 @@ def start(
 
 def _start_backend(chosen: str, scenario: str, message_style: str, **aws_options: Any) -> Any:
     if chosen == "aws":
+        warm.discard()  # a spare local lab process, if one was started ahead, is not needed
         try:
             return AwsBackend(
                 profile=aws_options.get("aws_profile"),

@@ -36,6 +36,7 @@ class Decision:
         request: Request,
         policies: PolicySet,
         deny: DenyHit | None = None,
+        explanation: Explanation | None = None,
     ) -> None:
         self.decision = decision
         self.denied_by = denied_by
@@ -43,7 +44,7 @@ class Decision:
         self.policies = policies
         self._deny = deny
         self._deciding: list[StatementRef] | None = None
-        self._explanation: Explanation | None = None
+        self._explanation = explanation
 
     @property
     def allowed(self) -> bool:

@@ -41,6 +41,11 @@ class ActionElement:
 
     def first_listing(self, action_lower: str) -> str | None:
         """The first pattern that matches the (lower-cased) action (for explanations)."""
+        if self._regex.fullmatch(action_lower) is None:
+            return None  # no pattern matches: one test of the combined pattern says so
+        patterns = self.patterns
+        if len(patterns) == 1:
+            return patterns[0]
         each = self._each
         if each is None:  # compiled once, when an explanation first asks
             each = tuple(re.compile(wildcard_source(p.lower()), re.DOTALL) for p in self.patterns)
@@ -74,12 +79,16 @@ class ResourceElement:
     _each: tuple[re.Pattern[str] | None, ...] | None = field(
         init=False, repr=False, compare=False, default=None
     )
+    _static_texts: tuple[str, ...] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         regex = None
+        texts = None
         if all(t.is_static for t in self.templates):
             regex = compile_any(resource_source(t, None) or "" for t in self.templates)
+            texts = tuple(t.static_text or "" for t in self.templates)
         object.__setattr__(self, "_regex", regex)
+        object.__setattr__(self, "_static_texts", texts)
 
     @property
     def name(self) -> str:
@@ -93,8 +102,8 @@ class ResourceElement:
         sources = [s for t in self.templates if (s := resource_source(t, keys)) is not None]
         return bool(sources) and compile_any(sources).fullmatch(resource) is not None
 
-    def pattern_matches(self, index: int, resource: str, keys: Mapping[str, ContextValue]) -> bool:
-        """True if the ``index``-th pattern alone matches (for explanations)."""
+    def each_pattern(self) -> tuple[re.Pattern[str] | None, ...]:
+        """One regex per pattern, ``None`` for a pattern with variables (for explanations)."""
         each = self._each
         if each is None:  # static patterns compiled once, when an explanation first asks
             each = tuple(
@@ -102,7 +111,11 @@ class ResourceElement:
                 for t in self.templates
             )
             object.__setattr__(self, "_each", each)
-        regex = each[index]
+        return each
+
+    def pattern_matches(self, index: int, resource: str, keys: Mapping[str, ContextValue]) -> bool:
+        """True if the ``index``-th pattern alone matches (for explanations)."""
+        regex = self.each_pattern()[index]
         if regex is None:
             source = resource_source(self.templates[index], keys)
             if source is None:
@@ -122,6 +135,13 @@ class PrincipalElement:
     principals: PrincipalSet
     raw: object
     negated: bool = False
+    shown: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """The element's values as an explanation lists them (``"AWS: [...]"`` per type)."""
+
+    def __post_init__(self) -> None:
+        raw = self.raw
+        values = [raw] if isinstance(raw, str) else [f"{k}: {v}" for k, v in dict(raw).items()]  # type: ignore[call-overload]
+        object.__setattr__(self, "shown", tuple(str(v) for v in values))
 
     @property
     def name(self) -> str:

@@ -70,7 +70,7 @@ class DenyHit:
 Outcome = tuple[DecisionValue, PolicyKind | None, DenyHit | None]
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
     """One stage of AWS's evaluation logic and how it went."""
 

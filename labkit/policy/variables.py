@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from labkit.policy.patterns import Chunk
 
@@ -46,16 +46,18 @@ class Template:
 
     raw: str
     parts: tuple[str | Chunk | Variable, ...]
+    variables: tuple[Variable, ...] = field(init=False, repr=False, compare=False)
+    """The variables it refers to, in order."""
+    is_static: bool = field(init=False, repr=False, compare=False)
+    """True if it has no variables."""
+    static_text: str | None = field(init=False, repr=False, compare=False)
+    """The plain text of a template without variables (escapes resolved); else ``None``."""
 
-    @property
-    def variables(self) -> tuple[Variable, ...]:
-        """The variables it refers to, in order."""
-        return tuple(p for p in self.parts if isinstance(p, Variable))
-
-    @property
-    def is_static(self) -> bool:
-        """True if it has no variables."""
-        return not any(isinstance(p, Variable) for p in self.parts)
+    def __post_init__(self) -> None:
+        found = tuple(p for p in self.parts if isinstance(p, Variable))
+        object.__setattr__(self, "variables", found)
+        object.__setattr__(self, "is_static", not found)
+        object.__setattr__(self, "static_text", None if found else self.text())
 
     def chunks(self, context: Mapping[str, ContextValue] | None = None) -> list[Chunk] | None:
         """``(text, wild)`` chunks with variables replaced, or ``None`` if one cannot be resolved.

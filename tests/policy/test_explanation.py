@@ -125,3 +125,27 @@ def test_cross_account_resource_denial_summary() -> None:
     assert decision.denied_by == "resource"
     assert "another account" in decision.explanation.summary
     assert STREAM not in decision.explanation.to_text()
+
+
+def test_one_pass_decision_and_explanation_equal_the_two_pass_ones() -> None:
+    """``evaluate(..., explain=True)`` decides and explains in one pass of the stages: the same
+    decision, message and explanation (every check's text) as the fast path then ``.explanation``,
+    over the conformance corpus."""
+    from pathlib import Path
+
+    from labkit.policy import evaluate
+    from labkit.policy.cases import PolicyCase, load_case
+
+    corpus = Path(__file__).resolve().parents[1] / "conformance" / "policy"
+    cases = [load_case(p) for p in sorted(corpus.glob("*.json"))]
+    compared = 0
+    for case in cases:
+        assert isinstance(case, PolicyCase)
+        both = evaluate(case.request, case.policies, explain=True)
+        fast = evaluate(case.request, case.policies)
+        assert (both.decision, both.denied_by) == (fast.decision, fast.denied_by), case.name
+        assert both.message() == fast.message() and both.message("2026") == fast.message("2026")
+        assert both.to_dict() == fast.to_dict(), case.name
+        assert both.explanation.to_text() == fast.explanation.to_text()
+        compared += 1
+    assert compared >= 45

@@ -14,7 +14,6 @@ import os
 import select
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -35,7 +34,7 @@ from labkit import services
 from labkit.backend.errors import LabError
 from labkit.backend.record import DecisionRecord
 from labkit.local.network import guard
-from labkit.local.process import envfile
+from labkit.local.process import envfile, warm
 from labkit.local.process.labinfo import LabInfo
 
 Who = Literal["admin", "instance", "other-account"]
@@ -71,21 +70,6 @@ def describe_exit(code: int | None) -> str:
         with contextlib.suppress(ValueError):
             return f"exit {code} (killed by {signal.Signals(-code).name})"
     return f"exit {code}"
-
-
-#: Prefixes of the variables that could carry the learner's real AWS identity or settings into
-#: the lab process (keys, profile, config and credentials files, endpoints, CA bundle, ...).
-_SCRUBBED_PREFIXES = ("AWS_", "BOTO_")
-
-
-def lab_process_env(environ: dict[str, str] | os._Environ[str]) -> dict[str, str]:
-    """The lab process's environment: this one without any ``AWS_*``/``BOTO_*`` variable, and
-    with the shared config and credentials files pointed at nothing, so no profile, key or
-    setting of the learner's ever reaches it."""
-    env = {k: v for k, v in environ.items() if not k.upper().startswith(_SCRUBBED_PREFIXES)}
-    env["AWS_CONFIG_FILE"] = os.devnull
-    env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-    return env
 
 
 def _read_ready(fd: int, process: subprocess.Popen[bytes], timeout: float) -> dict[str, Any]:
@@ -142,6 +126,27 @@ def _shared_loader() -> Any:
     return botocore.loaders.create_loader()
 
 
+#: The services the kernel calls first on a new lab (its subnets; an endpoint; a probe).
+FIRST_SERVICES = ("ec2", "logs")
+
+
+def _read_models_the_kernel_needs_first() -> None:
+    """Build a throw-away client of each of :data:`FIRST_SERVICES` on the shared loader, so
+    that their models are read while the lab process seeds, not after it is ready."""
+    session = botocore.session.Session(session_vars=_IGNORED_ENV_VARS)
+    session.register_component("data_loader", _shared_loader())
+    session.set_config_variable("config_file", os.devnull)
+    session.set_config_variable("credentials_file", os.devnull)
+    for service in FIRST_SERVICES:
+        session.create_client(
+            service,
+            region_name="us-east-1",
+            endpoint_url="http://127.0.0.1:9",  # never called
+            aws_access_key_id="unused",
+            aws_secret_access_key="unused",
+        )
+
+
 class LocalLab:
     """A running local lab (one child process)."""
 
@@ -155,6 +160,8 @@ class LocalLab:
         self._process = process
         self.info = info
         self._secrets = secrets
+        self._clients: dict[tuple[str, str, str], Any] = {}
+        self._clients_lock = threading.Lock()
         # Stops the child on stop(), on garbage collection and at interpreter exit.
         self._finalizer = weakref.finalize(self, _stop_process, process, lifeline)
 
@@ -166,50 +173,32 @@ class LocalLab:
         message_style: str = "current",
         network_timeout: float = 2.0,
     ) -> LocalLab:
-        """Start a lab for ``scenario`` and block until it is ready."""
-        ready_r, ready_w = os.pipe()
-        life_r, life_w = os.pipe()
-        command = [
-            sys.executable,
-            "-m",
-            "labkit.local.process.server",
-            "--scenario",
-            scenario,
-            "--ready-fd",
-            str(ready_w),
-            "--lifeline-fd",
-            str(life_r),
-            "--message-style",
-            message_style,
-            "--network-timeout",
-            str(network_timeout),
-        ]
-        if threading.current_thread() is threading.main_thread():
-            # PR_SET_PDEATHSIG follows the thread that forked: only safe from the main thread.
-            command += ["--parent-pid", str(os.getpid())]
+        """Start a lab for ``scenario`` and block until it is ready.
+
+        A spare lab process started ahead (:mod:`labkit.local.process.warm`) is used when one
+        is waiting: it has imported and started moto already, so only the scenario is left.
+        """
+        spawned = warm.claim() or warm.start_process()
+        request = {
+            "scenario": scenario,
+            "message_style": message_style,
+            "network_timeout": network_timeout,
+            "pending_seconds": os.environ.get(warm.PENDING_ENV),
+        }
         try:
-            process = subprocess.Popen(
-                command,
-                pass_fds=(ready_w, life_r),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                start_new_session=True,
-                env=lab_process_env(os.environ),
-            )
-        finally:
-            os.close(ready_w)
-            os.close(life_r)
-        try:
-            answer = _read_ready(ready_r, process, READY_TIMEOUT)
+            spawned.send(request)
+            _read_models_the_kernel_needs_first()  # while the lab process seeds
+            answer = _read_ready(spawned.ready, spawned.process, READY_TIMEOUT)
         except BaseException:
-            _stop_process(process, life_w)
+            _stop_process(spawned.process, spawned.lifeline)
             raise
         finally:
-            os.close(ready_r)
+            os.close(spawned.ready)
         if "error" in answer:
-            _stop_process(process, life_w)
+            _stop_process(spawned.process, spawned.lifeline)
             raise LabStartError(f"the lab could not start: {answer['error']}")
-        return cls(process, life_w, LabInfo.from_dict(answer["info"]), answer["secrets"])
+        info = LabInfo.from_dict(answer["info"])
+        return cls(spawned.process, spawned.lifeline, info, answer["secrets"])
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -289,13 +278,25 @@ class LocalLab:
         return envfile.endpoint_url_for(self.info, who, services.by_client_name(service))
 
     def client(self, service: str, who: Who = "instance", **config: Any) -> Any:
-        """A botocore client for ``service`` as ``who``, aimed at the lab only."""
+        """A botocore client for ``service`` as ``who``, aimed at the lab only.
+
+        Made once per (service, who, config) and then reused: building a client costs about
+        a tenth of a second, more than most calls through it (botocore clients are safe to
+        share between threads).
+        """
+        self.ensure_running()
+        key = (service, who, repr(sorted(config.items())))
+        with self._clients_lock:
+            found = self._clients.get(key)
+        if found is not None:
+            return found
         merged = Config(retries={"max_attempts": 1, "mode": "standard"}, **config)
         client = self.session(who).client(
             service, endpoint_url=self.endpoint_url(service, who), config=merged
         )
         guard.install(client)  # refuses any request not aimed at loopback
-        return client
+        with self._clients_lock:
+            return self._clients.setdefault(key, client)
 
     def env(self, who: Who = "instance") -> dict[str, str | None]:
         """The environment ``labkit serve --env-file`` writes (for ``who``; None = unset)."""

@@ -39,13 +39,12 @@ from labkit.local.process.control_api import ControlApi
 from labkit.local.process.dataplane import build_data_plane
 from labkit.local.process.labinfo import LabInfo
 from labkit.local.process.startup_endpoints import EndpointRequest, create_endpoints
+from labkit.local.process.warm import PENDING_ENV
 from labkit.local.wire.peer_uid import PeerGuard
 from labkit.local.world.moto import ec2_endpoints, fixups
 from labkit.local.world.moto import server as moto_server
 from labkit.local.world.scenario import Seeder, seed
 from labkit.local.world.state import LabState
-
-PENDING_ENV = "LABKIT_ENDPOINT_PENDING_SECONDS"
 
 
 class LabServer:
@@ -58,8 +57,12 @@ class LabServer:
         message_style: str = "current",
         network_timeout: float = 2.0,
         endpoints: Sequence[EndpointRequest] = (),
+        moto: moto_server.MotoServer | None = None,
+        pending_seconds: float | None = None,
     ) -> None:
         self.scenario = scenario
+        self._moto = moto  # started already (a warm lab process); stopped with the lab
+        self.pending_seconds = pending_seconds
         self.endpoints = tuple(endpoints)
         self.message_style = message_style
         self.network_timeout = network_timeout
@@ -89,14 +92,16 @@ class LabServer:
             phases[name] = round(now - mark, 4)
             mark = now
 
-        pending = float(os.environ.get(PENDING_ENV, ec2_endpoints.DEFAULT_PENDING_SECONDS))
+        pending = self.pending_seconds
+        if pending is None:
+            pending = float(os.environ.get(PENDING_ENV, ec2_endpoints.DEFAULT_PENDING_SECONDS))
         lap("imports")
-        moto = moto_server.MotoServer()
-        moto_url = moto.start()
+        moto = self._moto or moto_server.MotoServer()
+        moto_url = moto.url or moto.start()
         self._stops.append(moto.stop)
         fixups.install_fixups(pending_seconds=pending)
         lap("moto_server")
-        seeder = Seeder(moto_url, "ap-northeast-1")
+        seeder = Seeder(moto_url, "ap-northeast-1", app=moto.wsgi_app())
         seeded = seed(seeder, self.scenario)
         lap("seed")
         state = LabState(
@@ -248,30 +253,72 @@ def _die_with_parent(
         threading.Thread(target=watch, name="labkit-lifeline", daemon=True).start()
 
 
+def _read_request(fd: int) -> dict[str, Any]:
+    """The launcher's request (JSON, written once, then the pipe closes)."""
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    os.close(fd)
+    if not chunks:
+        raise SystemExit(0)  # the launcher went away without asking for a lab
+    return json.loads(b"".join(chunks))  # type: ignore[no-any-return]
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the lab process."""
+    """Entry point of the lab process.
+
+    With ``--request-fd`` the process warms up first (imports, moto's server, the fix-ups),
+    then reads its scenario and options as JSON from that pipe (``warm.Spawned.send``);
+    otherwise they come from the command line.
+    """
+    warmed = time.perf_counter()
     parser = argparse.ArgumentParser(prog="python -m labkit.local.process.server")
     parser.add_argument("--scenario", default="walkthrough")
     parser.add_argument("--ready-fd", type=int, required=True)
     parser.add_argument("--lifeline-fd", type=int)
+    parser.add_argument("--request-fd", type=int)
     parser.add_argument("--parent-pid", type=int, default=0)
     parser.add_argument("--message-style", default="current")
     parser.add_argument("--network-timeout", type=float, default=2.0)
     args = parser.parse_args(argv)
 
+    lab: LabServer | None = None
+
+    def on_parent_death() -> None:
+        if lab is None:
+            os._exit(0)  # still waiting for a request nobody will send
+        lab.stopped.set()
+
+    _die_with_parent(args.parent_pid, args.lifeline_fd, on_parent_death)
     moto_server.prepare_environment()
+    moto = moto_server.MotoServer()
+    moto.start()
+    fixups.install_fixups()
+    warm_seconds = round(time.perf_counter() - warmed, 4)
+    request = {
+        "scenario": args.scenario,
+        "message_style": args.message_style,
+        "network_timeout": args.network_timeout,
+    }
+    if args.request_fd is not None:
+        request.update(_read_request(args.request_fd))
+    pending = request.get("pending_seconds")
     lab = LabServer(
-        args.scenario, message_style=args.message_style, network_timeout=args.network_timeout
+        request["scenario"],
+        message_style=request["message_style"],
+        network_timeout=float(request["network_timeout"]),
+        moto=moto,
+        pending_seconds=None if pending in (None, "") else float(pending),
     )
-    _die_with_parent(args.parent_pid, args.lifeline_fd, lab.stopped.set)
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: lab.stopped.set())
+        signal.signal(signum, lambda *_: lab.stopped.set())  # type: ignore[union-attr]
     with os.fdopen(args.ready_fd, "w", encoding="utf-8") as ready:
         try:
             info = lab.start()
         except Exception as err:
             ready.write(json.dumps({"error": f"{type(err).__name__}: {err}"}))
             return 1
+        info.extra["startup_seconds"] = {"warm_up": warm_seconds, **info.extra["startup_seconds"]}
         ready.write(json.dumps({"info": info.to_dict(), "secrets": lab.secrets}))
     lab.wait()
     # A child lab ends fast: remove its files, then exit; the kernel closes every socket at once

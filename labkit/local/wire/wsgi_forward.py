@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -87,3 +87,43 @@ class WsgiForwarder:
                 environ[header] = f"{environ[header]},{value}" if header in environ else value
         environ.setdefault("HTTP_HOST", f"{self.host}:{self.port}")
         return environ
+
+
+class _Body(io.BytesIO):
+    """A response body botocore can read (it asks the raw response for ``stream()``)."""
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.getvalue()
+
+
+def in_process_sender(forwarder: WsgiForwarder) -> Callable[..., Any]:
+    """A botocore ``before-send`` handler that answers each request from ``forwarder``'s app.
+
+    The request keeps every header botocore signed, ``x-moto-account-id`` included (the lab's
+    own seeding clients set it; nothing else reaches this sender).
+    """
+    from botocore.awsrequest import AWSResponse  # imported when the lab process seeds
+    from botocore.compat import HTTPHeaders  # imported when the lab process seeds
+
+    def send(request: Any, **_: Any) -> Any:
+        parts = urlsplit(request.url)
+        path = parts.path or "/"
+        if parts.query:
+            path = f"{path}?{parts.query}"
+        body = request.body or b""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        elif not isinstance(body, bytes):
+            body = body.read()
+        headers = [
+            (k, v.decode("latin-1") if isinstance(v, bytes) else str(v))
+            for k, v in request.headers.items()
+        ]
+        trusted = [(k, v) for k, v in headers if k.lower() == "x-moto-account-id"]
+        answer = forwarder.send(request.method, path, headers, body, trusted=trusted)
+        response_headers = HTTPHeaders()
+        for name, value in answer.headers:
+            response_headers[name] = value
+        return AWSResponse(request.url, answer.status, response_headers, _Body(answer.body))
+
+    return send

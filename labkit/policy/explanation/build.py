@@ -14,19 +14,29 @@ from labkit.policy.kinds import PolicyKind
 from labkit.policy.model import Policy, Statement
 from labkit.policy.policy_set import PolicySet
 from labkit.policy.request import Request
-from labkit.policy.stages import Trace, applicable, as_evaluated, not_applicable_note, run_stages
+from labkit.policy.stages import (
+    Outcome,
+    Trace,
+    applicable,
+    as_evaluated,
+    not_applicable_note,
+    run_stages,
+)
 
 
 def explain(request: Request, policies: PolicySet) -> Explanation:
     """Why ``request`` is allowed or denied by ``policies``: checks, steps, summary."""
+    return decide_and_explain(request, policies)[1]
+
+
+def decide_and_explain(request: Request, policies: PolicySet) -> tuple[Outcome, Explanation]:
+    """The decision and its explanation in one pass: the stages run once, over the verbose
+    checks of every statement (``evaluate(..., explain=True)``)."""
     request = as_evaluated(request, policies)
     explained: list[PolicyExplanation] = []
     matched: dict[int, bool] = {}
     for kind, level, policy in policies.placed():
-        explanation = explain_policy(kind, level, policy, request)
-        explained.append(explanation)
-        for statement, checked in zip(policy.statements, explanation.statements, strict=True):
-            matched[id(statement)] = checked.matched
+        explained.append(explain_policy(kind, level, policy, request, matched))
 
     def recorded(statement: Statement, _request: Request) -> bool:
         return matched[id(statement)]
@@ -34,7 +44,7 @@ def explain(request: Request, policies: PolicySet) -> Explanation:
     trace = Trace()
     decision, denied_by, deny = run_stages(request, policies, recorded, trace)
     blocked_by = guardrail(decision, denied_by, trace.failing)
-    return Explanation(
+    return (decision, denied_by, deny), Explanation(
         decision,
         denied_by,
         summary(request, decision, denied_by, deny, blocked_by, explained),
@@ -47,12 +57,23 @@ def explain(request: Request, policies: PolicySet) -> Explanation:
 
 
 def explain_policy(
-    kind: PolicyKind, level: int | None, policy: Policy, request: Request
+    kind: PolicyKind,
+    level: int | None,
+    policy: Policy,
+    request: Request,
+    matched: dict[int, bool] | None = None,
 ) -> PolicyExplanation:
-    """One policy: whether it is evaluated for ``request``, and every statement checked."""
-    statements = [
-        explain_statement(s, request, resource_policy=kind == "resource") for s in policy.statements
-    ]
+    """One policy: whether it is evaluated for ``request``, and every statement checked.
+
+    ``matched`` (if given) receives each statement's verdict under ``id(statement)``.
+    """
+    resource_policy = kind == "resource"
+    statements = []
+    for statement in policy.statements:
+        checked = explain_statement(statement, request, resource_policy=resource_policy)
+        statements.append(checked)
+        if matched is not None:
+            matched[id(statement)] = checked.matched
     evaluated = applicable(kind, request)
     note = "" if evaluated else not_applicable_note(kind)
     return PolicyExplanation(kind, policy.label, policy.arn, level, evaluated, note, statements)

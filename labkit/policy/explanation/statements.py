@@ -12,7 +12,7 @@ from labkit.policy.stages import grant_of
 from labkit.policy.variables import ContextValue
 
 
-@dataclass
+@dataclass(slots=True)
 class Check:
     """One element or condition of a statement, checked against the request."""
 
@@ -39,7 +39,7 @@ class Check:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class StatementExplanation:
     """One statement: whether it applies to the request, with every check."""
 
@@ -74,24 +74,38 @@ def explain_statement(
     ``resource_policy``: record how a matching Allow names the caller (its ``grant``).
     """
     keys = request.condition_keys
-    checks = [_action_check(statement, request)]
-    unresolved = statement.unresolved_variables(request)
-    if unresolved:
-        names = ", ".join("${" + v.name + "}" for v in unresolved)
-        checks.append(
-            Check(
-                "Variables",
-                False,
-                f"{names} has no value in this request and no default: AWS treats the statement "
-                "as invalid, so it does not apply",
-                variables={v.name: None for v in unresolved},
+    action = _action_check(statement, request)
+    checks = [action]
+    matched = action.matched
+    if statement.required_variables:
+        unresolved = statement.unresolved_variables(request)
+        if unresolved:
+            names = ", ".join("${" + v.name + "}" for v in unresolved)
+            checks.append(
+                Check(
+                    "Variables",
+                    False,
+                    f"{names} has no value in this request and no default: AWS treats the "
+                    "statement as invalid, so it does not apply",
+                    [],
+                    None,
+                    None,
+                    None,
+                    {v.name: None for v in unresolved},
+                )
             )
-        )
-    checks.append(_resource_check(statement, request))
+            matched = False
+    check = _resource_check(statement, request, keys)
+    checks.append(check)
+    matched = matched and check.matched
     if statement.principal is not None:
-        checks.append(_principal_check(statement, request))
-    checks.extend(explain_clause(clause, keys) for clause in statement.conditions)
-    matched = all(check.matched for check in checks)
+        check = _principal_check(statement, request)
+        checks.append(check)
+        matched = matched and check.matched
+    for clause in statement.conditions:
+        check = explain_clause(clause, keys)
+        checks.append(check)
+        matched = matched and check.matched
     grant = None
     if resource_policy and matched and statement.effect == "Allow":
         grant = grant_of(statement, request.parsed_principal)
@@ -102,49 +116,88 @@ def explain_statement(
 
 def _action_check(statement: Statement, request: Request) -> Check:
     element = statement.action
-    listed = element.first_listing(request.action_lower)
-    matched = element.applies(request.action_lower)
+    action = request.action
+    listed = element.first_listing(request._action_lower)
+    # A pattern lists the action exactly when the element's combined pattern matches it, so
+    # ``matched`` is ``element.applies`` without matching twice.
     if element.negated:
+        matched = listed is None
         detail = (
-            f"{request.action} is excluded by NotAction {listed!r}"
+            f"{action} is excluded by NotAction {listed!r}"
             if listed is not None
-            else f"{request.action} is not in NotAction, so the statement covers it"
+            else f"{action} is not in NotAction, so the statement covers it"
         )
-    elif listed is not None:
-        detail = f"{listed!r} matches {request.action} (actions ignore case)"
+        name = "NotAction"
     else:
-        detail = f"no action pattern matches {request.action}"
-    return Check(element.name, matched, detail, list(element.patterns), [request.action])
-
-
-def _resource_check(statement: Statement, request: Request) -> Check:
-    element = statement.resource
-    keys = request.condition_keys
-    shown = []
-    variables: dict[str, str | None] = {}
-    listed = []
-    for index, template in enumerate(element.templates):
-        text = template.text(keys)
-        shown.append(text if text is not None else template.raw)
-        for variable in template.variables:
-            variables[variable.name] = variable.resolve(keys)
-        if not listed and element.pattern_matches(index, request.resource, keys):
-            listed.append(shown[-1])
-    matched = element.applies(request.resource, keys)
-    if element.negated:
+        matched = listed is not None
         detail = (
-            f"the resource is excluded by NotResource {listed[0]!r}"
-            if listed
+            f"{listed!r} matches {action} (actions ignore case)"
+            if listed is not None
+            else f"no action pattern matches {action}"
+        )
+        name = "Action"
+    return Check(name, matched, detail, list(element.patterns), [action], None, None, {})
+
+
+def _resource_check(statement: Statement, request: Request, keys: Any) -> Check:
+    element = statement.resource
+    resource = request.resource
+    variables: dict[str, str | None] = {}
+    listed: str | None = None
+    texts = element._static_texts
+    if texts is not None:  # no variables: the texts are the patterns
+        shown = list(texts)
+        if element._regex.fullmatch(resource) is None:  # type: ignore[union-attr]
+            pass  # no pattern matches: one test of the combined pattern says so
+        elif len(texts) == 1:
+            listed = texts[0]
+        else:
+            for index, regex in enumerate(element.each_pattern()):
+                if regex.fullmatch(resource) is not None:  # type: ignore[union-attr]
+                    listed = shown[index]
+                    break
+    else:
+        shown = []
+        for index, template in enumerate(element.templates):
+            if template.static_text is not None:
+                text = template.static_text
+            else:
+                resolved = template.text(keys)
+                text = resolved if resolved is not None else template.raw
+                for variable in template.variables:
+                    variables[variable.name] = variable.resolve(keys)
+            shown.append(text)
+            if listed is None and element.pattern_matches(index, resource, keys):
+                listed = text
+    # Some pattern matches exactly when the element lists the resource, so ``matched`` is
+    # ``element.applies``.
+    if element.negated:
+        matched = listed is None
+        detail = (
+            f"the resource is excluded by NotResource {listed!r}"
+            if listed is not None
             else "the resource is not in NotResource, so the statement covers it"
         )
-    elif listed:
-        detail = f"{listed[0]!r} matches the resource"
+        name = "NotResource"
     else:
+        matched = listed is not None
         detail = (
-            "no resource pattern matches (the resource part of an ARN is case-sensitive and "
-            "must match in full)"
+            f"{listed!r} matches the resource"
+            if listed is not None
+            else "no resource pattern matches (the resource part of an ARN is case-sensitive "
+            "and must match in full)"
         )
-    return Check(element.name, matched, detail, shown, [request.resource], variables=variables)
+        name = "Resource"
+    return Check(name, matched, detail, shown, [resource], None, None, variables)
+
+
+_NAMED = {
+    "everyone": '"*" names every principal',
+    "direct": "the caller is named exactly",
+    "role": "the role ARN names the role's sessions, including this one",
+    "account": "the caller's account is named: every principal of that account",
+    None: "the caller is not named",
+}
 
 
 def _principal_check(statement: Statement, request: Request) -> Check:
@@ -152,7 +205,9 @@ def _principal_check(statement: Statement, request: Request) -> Check:
     assert element is not None
     caller = request.parsed_principal
     level = element.level(caller)
-    matched = element.applies(caller)
+    # ``level`` is None exactly when the statement does not apply (``element.applies``), for
+    # Principal and NotPrincipal alike.
+    matched = level is not None
     if element.negated:
         detail = (
             "every layer of the caller (session, role, account) is listed in NotPrincipal, so "
@@ -167,16 +222,8 @@ def _principal_check(statement: Statement, request: Request) -> Check:
                 "such a principal, whatever NotPrincipal lists"
             )
     else:
-        detail = {
-            "everyone": '"*" names every principal',
-            "direct": "the caller is named exactly",
-            "role": "the role ARN names the role's sessions, including this one",
-            "account": "the caller's account is named: every principal of that account",
-            None: "the caller is not named",
-        }[level]
-    raw = element.raw
-    values = [raw] if isinstance(raw, str) else [f"{k}: {v}" for k, v in dict(raw).items()]  # type: ignore[call-overload]
-    return Check(element.name, matched, detail, [str(v) for v in values], [caller.arn])
+        detail = _NAMED[level]
+    return Check(element.name, matched, detail, list(element.shown), [caller.arn], None, None, {})
 
 
 def explain_clause(clause: ConditionClause, keys: dict[str, ContextValue] | Any) -> Check:
@@ -187,6 +234,9 @@ def explain_clause(clause: ConditionClause, keys: dict[str, ContextValue] | Any)
     shown = []
     variables: dict[str, str | None] = {}
     for template in clause.values:
+        if template.static_text is not None:
+            shown.append(template.static_text)
+            continue
         text = template.text(keys)
         shown.append(text if text is not None else template.raw)
         for variable in template.variables:
@@ -197,9 +247,9 @@ def explain_clause(clause: ConditionClause, keys: dict[str, ContextValue] | Any)
         _clause_detail(clause, raw, matched, keys),
         shown,
         request_values,
-        operator=clause.operator,
-        key=clause.key,
-        variables=variables,
+        clause.operator,
+        clause.key,
+        variables,
     )
 
 

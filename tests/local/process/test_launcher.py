@@ -18,7 +18,8 @@ import pytest
 
 from labkit.lab.facade import Lab
 from labkit.local.backend import LocalBackend
-from labkit.local.process.launcher import LabStartError, LabStopped, LocalLab, lab_process_env
+from labkit.local.process.launcher import LabStartError, LabStopped, LocalLab
+from labkit.local.process.warm import lab_process_env
 
 
 def tcp_ports(lab: LocalLab) -> list[tuple[str, int]]:
@@ -277,3 +278,14 @@ def test_lab_process_env_keeps_everything_but_aws_settings() -> None:
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     }
+
+
+def test_clients_are_made_once_per_service_identity_and_settings(lab: LocalLab) -> None:
+    first = lab.client("logs", "instance")
+    assert lab.client("logs", "instance") is first
+    assert lab.client("logs", "admin") is not first
+    assert lab.client("logs", "instance", read_timeout=3) is not first
+    assert lab.client("logs", "instance", read_timeout=3) is lab.client(
+        "logs", "instance", read_timeout=3
+    )
+    assert first.describe_log_groups()["logGroups"]

@@ -54,3 +54,43 @@ def test_hop_by_hop_response_headers_are_dropped() -> None:
     answer = WsgiForwarder(echo_app, "127.0.0.1", 1).send("GET", "/", [], b"")
     names = {name.lower() for name, _ in answer.headers}
     assert "connection" not in names and "x-extra" in names
+
+
+def test_a_botocore_client_is_answered_in_process_with_its_account_header() -> None:
+    """``in_process_sender``: a real botocore client's request goes to the app, not a socket;
+    the answer is parsed as usual and the seeding account header crosses as trusted."""
+    import boto3
+    from botocore.config import Config
+
+    from labkit.local.wire.wsgi_forward import in_process_sender
+
+    seen: dict[str, Any] = {}
+
+    def logs_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen["account"] = environ.get("HTTP_X_MOTO_ACCOUNT_ID")
+        seen["target"] = environ.get("HTTP_X_AMZ_TARGET")
+        seen["body"] = json.loads(environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])))
+        start_response("200 OK", [("Content-Type", "application/x-amz-json-1.1")])
+        return [b'{"logGroups": [{"logGroupName": "seen-in-process"}]}']
+
+    client = boto3.client(
+        "logs",
+        region_name="ap-northeast-1",
+        endpoint_url="http://127.0.0.1:9",  # nothing listens there: only the app can answer
+        aws_access_key_id="AKIAEXAMPLEEXAMPLE00",
+        aws_secret_access_key="fake",
+        config=Config(retries={"max_attempts": 1}),
+    )
+    client.meta.events.register(
+        "before-sign", lambda request, **_: request.headers.__setitem__("x-moto-account-id", "1")
+    )
+    client.meta.events.register(
+        "before-send", in_process_sender(WsgiForwarder(logs_app, "127.0.0.1", 9))
+    )
+    answer = client.describe_log_groups(logGroupNamePrefix="seen")
+    assert answer["logGroups"] == [{"logGroupName": "seen-in-process"}]
+    assert seen == {
+        "account": "1",
+        "target": "Logs_20140328.DescribeLogGroups",
+        "body": {"logGroupNamePrefix": "seen"},
+    }

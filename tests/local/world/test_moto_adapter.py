@@ -164,3 +164,46 @@ def test_moto_still_makes_its_own_default_vpc_which_seeding_removes(world: Any) 
     seeded = backends.ec2(world.seeded.account_id, REGION)
     defaults = [v.id for v in seeded.vpcs.values() if v.is_default]
     assert defaults == [world.seeded.vpc_id]
+
+
+_OFFERINGS_SCRIPT = """
+import hashlib, json, os, sys
+os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
+if sys.argv[1] == "deferred":
+    from labkit.local.world.moto import lazy_data
+    lazy_data.defer_instance_type_offerings()
+from moto.ec2.models import ec2_backends
+import moto.ec2.models.instance_types as types
+read = sum(list.__len__(r) for t in types.INSTANCE_TYPE_OFFERINGS.values() for r in t.values())
+digest = hashlib.sha256()
+for region in ("ap-northeast-1", "us-east-1"):
+    backend = ec2_backends["111122223333"][region]
+    for kind in ("region", "availability-zone", "availability-zone-id"):
+        found = backend.describe_instance_type_offerings(location_type=kind)
+        digest.update(json.dumps(found, sort_keys=True).encode())
+    prices = backend.describe_spot_price_history(filters={})
+    digest.update(json.dumps(prices, sort_keys=True, default=str).encode())
+print(read, digest.hexdigest())
+"""
+
+
+def test_deferred_instance_type_offerings_answer_as_moto_reads_them_at_import() -> None:
+    """lazy_data: no offering is read at import, and every Region's answers are moto's own."""
+    import subprocess
+    import sys
+
+    def run(mode: str) -> tuple[int, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", _OFFERINGS_SCRIPT, mode],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        read, digest = done.stdout.split()
+        return int(read), digest
+
+    eager_read, eager = run("eager")
+    deferred_read, deferred = run("deferred")
+    assert eager_read > 10_000  # moto still reads them all at import: the deferral still pays
+    assert deferred_read == 0
+    assert deferred == eager

@@ -13,8 +13,10 @@ from labkit.local.world.moto.backends import ec2 as ec2_backend
 from labkit.local.world.views import EndpointView, EniView
 
 # How long a new interface endpoint stays ``pending`` before it reads ``available``
-# (real AWS: one to two minutes; see docs/fidelity/local-control.md).
-DEFAULT_PENDING_SECONDS = 1.0
+# (real AWS: one to two minutes; see docs/fidelity/local-control.md). Long enough that
+# CreateVpcEndpoint and the first DescribeVpcEndpoints a waiting client makes read ``pending``
+# (notebook 01 shows that lifecycle), short enough that no other notebook waits for it.
+DEFAULT_PENDING_SECONDS = 0.1
 _pending_seconds = DEFAULT_PENDING_SECONDS
 
 

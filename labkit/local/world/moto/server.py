@@ -11,6 +11,7 @@ from typing import Any
 from labkit.local.wire.forward import HOP_BY_HOP
 from labkit.local.wire.http import Incoming, LoopbackServer, WireResponse
 from labkit.local.wire.wsgi_forward import WsgiForwarder
+from labkit.local.world.moto import lazy_data
 
 PINNED_MOTO_VERSION = "5.2.5"
 
@@ -21,6 +22,7 @@ def prepare_environment() -> None:
     os.environ.pop("MOTO_ACCOUNT_ID", None)  # would pin every request to one account
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     share_botocore_loader()
+    lazy_data.defer_instance_type_offerings()
 
 
 def share_botocore_loader() -> None:
