@@ -1,0 +1,81 @@
+"""The whole translated course: update every catalog, build every notebook, list every drift.
+
+Works on a notebooks folder (``notebooks/``): the English ``NN_slug.ipynb`` there, catalogs in
+``i18n/<lang>/``, generated notebooks in ``<lang>/``. See :mod:`labkit.i18n.notebooks`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from labkit.i18n.notebooks import (
+    catalog_path,
+    catalog_problems,
+    dump_catalog,
+    english_notebooks,
+    load_catalog,
+    notebook_text,
+    read_notebook,
+    structure_problems,
+    translate_notebook,
+    translated_path,
+    update_catalog,
+)
+
+
+def update(root: Path, lang: str) -> list[Path]:
+    """Refresh every catalog against its English notebook; returns the files that changed."""
+    changed = []
+    for english in english_notebooks(root):
+        path = catalog_path(root, lang, english.name)
+        catalog = load_catalog(path, lang, english.name)
+        text = dump_catalog(update_catalog(read_notebook(english), catalog))
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+def expected_text(root: Path, lang: str, english: Path) -> str:
+    """What ``notebooks/<lang>/<name>`` must hold: the generator's output, as stored."""
+    catalog = load_catalog(catalog_path(root, lang, english.name), lang, english.name)
+    return notebook_text(translate_notebook(read_notebook(english), catalog))
+
+
+def build(root: Path, lang: str) -> list[Path]:
+    """Write every translated notebook from its catalog; returns the files that changed."""
+    changed = []
+    for english in english_notebooks(root):
+        target = translated_path(root, lang, english.name)
+        text = expected_text(root, lang, english)
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            changed.append(target)
+    return changed
+
+
+def problems(root: Path, lang: str) -> list[str]:
+    """Every drift between the English course and the ``lang`` one (empty: in step)."""
+    found = []
+    englishes = english_notebooks(root)
+    names = {p.name for p in englishes}
+    for english in englishes:
+        path = catalog_path(root, lang, english.name)
+        if not path.exists():
+            found.append(f"{english.name}: no catalog {path.relative_to(root)}")
+            continue
+        notebook = read_notebook(english)
+        found += catalog_problems(notebook, load_catalog(path, lang, english.name))
+        target = translated_path(root, lang, english.name)
+        if not target.exists():
+            found.append(f"{english.name}: {target.relative_to(root)} is not built")
+            continue
+        found += structure_problems(notebook, read_notebook(target), target.name)
+        if target.read_text(encoding="utf-8") != expected_text(root, lang, english):
+            found.append(f"{target.relative_to(root)}: differs from what its catalog generates")
+    for stray in sorted((root / lang).glob("[0-9][0-9]_*.ipynb")):
+        if stray.name not in names:
+            found.append(f"{stray.relative_to(root)}: no English notebook {stray.name}")
+    return found

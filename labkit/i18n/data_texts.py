@@ -1,0 +1,62 @@
+"""Translations of texts labkit reads from data files (exercise titles, prompts, placeholders).
+
+``data/locale/<lang>/<name>.yaml`` maps an item (an exercise ID) and a field to the English it
+translates (``en``) and the translation (``<lang>``). A translation is shown only while its
+``en`` is the data file's text: when the English changes, the learner sees the new English
+(never a stale translation) and :func:`problems` names the entry to revise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from labkit.i18n.language import current_language
+from labkit.i18n.messages import LOCALE_DIR
+
+
+def catalog_file(name: str, lang: str) -> Path:
+    """``data/locale/<lang>/<name>.yaml``."""
+    return LOCALE_DIR / lang / f"{name}.yaml"
+
+
+@cache
+def load(name: str, lang: str) -> dict[str, dict[str, dict[str, str]]]:
+    """The catalog ``name`` in ``lang`` (empty when there is none)."""
+    path = catalog_file(name, lang)
+    if not path.exists():
+        return {}
+    raw: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(k): dict(v) for k, v in raw.items()}
+
+
+def translated(name: str, item: str, field: str, english: str) -> str:
+    """``english`` (a data file's text) in labkit's current language, if translated for it."""
+    lang = current_language()
+    if lang == "en":
+        return english
+    entry = load(name, lang).get(item, {}).get(field)
+    if not entry or entry.get("en") != english or not entry.get(lang):
+        return english
+    return str(entry[lang])
+
+
+def problems(name: str, lang: str, english: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Every item and field of ``english`` whose ``lang`` translation is missing or stale."""
+    catalog = load(name, lang)
+    found = []
+    for item, fields in english.items():
+        for field, text in fields.items():
+            entry = catalog.get(item, {}).get(field)
+            if not entry or not entry.get(lang):
+                found.append(f"{name} {item} {field}: no {lang} translation")
+            elif entry.get("en") != text:
+                found.append(f"{name} {item} {field}: the English changed since it was translated")
+    for item in catalog:
+        if item not in english:
+            found.append(f"{name} {item}: translates nothing (no such item)")
+    return found
