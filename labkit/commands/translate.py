@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from labkit.i18n import _
-
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+from labkit.i18n.paths import NOTEBOOKS
 
 
 def register(subparsers: Any) -> None:
