@@ -69,7 +69,8 @@ def render_text(explanation: Explanation) -> str:
         )
     lines.append(_("Steps:"))
     lines.extend(
-        f"  {_STEP_MARK.get(s.outcome, s.outcome)} {s.name}: {s.detail}" for s in explanation.steps
+        f"  {_STEP_MARK.get(s.outcome, s.outcome)} {_(s.name)}: {s.detail}"
+        for s in explanation.steps
     )
     lines.append(_("Policies:"))
     for policy in explanation.policies:
