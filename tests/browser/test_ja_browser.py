@@ -180,7 +180,7 @@ def test_japanese_notebook_widgets_and_diagram_have_every_glyph(page: Any) -> No
     wait_text(page, "#jp-main-statusbar", "アイドル")
     chars = page.evaluate(PAGE_CHARS)
     areas = {where for *_, where in chars}
-    assert {"prose", "jupyterlab", "widgets", "diagram"} <= areas, f"characters found only in {areas}"
+    assert {"prose", "jupyterlab", "widgets", "diagram"} <= areas, f"characters only in {areas}"
     cjk = [c for c, *_ in chars if "\u3040" <= c <= "\u9fff"]
     assert len(set(cjk)) > 100, f"only {len(set(cjk))} distinct Japanese characters on the page"
     found = glyphs(page, chars)
