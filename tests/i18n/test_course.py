@@ -8,6 +8,7 @@ import re
 
 import nbformat
 import pytest
+from markdown_it import MarkdownIt
 
 from labkit.i18n import course
 from labkit.i18n.notebooks import english_notebooks, structure_problems, translated_path
@@ -48,3 +49,15 @@ def test_the_japanese_readme_lists_every_notebook() -> None:
     readme = (NOTEBOOKS / "ja" / "README.md").read_text(encoding="utf-8")
     for english in english_notebooks(NOTEBOOKS):
         assert english.name in readme, f"notebooks/ja/README.md does not list {english.name}"
+
+
+@pytest.mark.parametrize("english", english_notebooks(NOTEBOOKS), ids=lambda p: p.name)
+def test_japanese_emphasis_renders(english) -> None:
+    """CommonMark's flanking rules are easy to break next to Japanese punctuation (**`x`** after
+    a kana stays literal): rendered, no ``*`` may be left outside code."""
+    path = translated_path(NOTEBOOKS, "ja", english.name)
+    render = MarkdownIt("commonmark").render
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if cell.cell_type == "markdown":
+            html = re.sub(r"<(code|pre)>.*?</\1>", "", render(cell.source), flags=re.S)
+            assert "*" not in html, f"{path.name} cell {index}: unrendered emphasis in {html}"
