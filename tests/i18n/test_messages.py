@@ -88,3 +88,18 @@ def test_the_cli_speaks_the_language_of_labkit_lang() -> None:
 
     assert "必須の確認" in check("ja")
     assert "required check" in check("en")
+
+
+def test_the_setup_check_translates_its_views_not_its_data() -> None:
+    from labkit.checkup import SetupCheck, SetupReport
+
+    report = SetupReport(
+        (SetupCheck("python", True, "3.11"), SetupCheck("dig", False, "-", "x", False))
+    )
+    try:
+        set_language("ja")
+        assert [c["status"] for c in report.to_dict()["checks"]] == ["pass", "missing (optional)"]
+        assert "準備完了" in str(report) and "なし（任意）" in report._repr_html_()
+        assert "<th>対処</th>" in report._repr_html_()
+    finally:
+        set_language(None)
