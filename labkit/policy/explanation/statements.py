@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from labkit.i18n import _
 from labkit.policy.conditions import ConditionClause
 from labkit.policy.model import Statement
 from labkit.policy.request import Request
@@ -83,10 +82,8 @@ def explain_statement(
             Check(
                 "Variables",
                 False,
-                _(
-                    "{names} has no value in this request and no default: AWS treats the "
-                    "statement as invalid, so it does not apply"
-                ).format(names=names),
+                f"{names} has no value in this request and no default: AWS treats the statement "
+                "as invalid, so it does not apply",
                 variables={v.name: None for v in unresolved},
             )
         )
@@ -109,16 +106,14 @@ def _action_check(statement: Statement, request: Request) -> Check:
     matched = element.applies(request.action_lower)
     if element.negated:
         detail = (
-            _("{action} is excluded by NotAction {listed!r}")
+            f"{request.action} is excluded by NotAction {listed!r}"
             if listed is not None
-            else _("{action} is not in NotAction, so the statement covers it")
-        ).format(action=request.action, listed=listed)
-    elif listed is not None:
-        detail = _("{listed!r} matches {action} (actions ignore case)").format(
-            listed=listed, action=request.action
+            else f"{request.action} is not in NotAction, so the statement covers it"
         )
+    elif listed is not None:
+        detail = f"{listed!r} matches {request.action} (actions ignore case)"
     else:
-        detail = _("no action pattern matches {action}").format(action=request.action)
+        detail = f"no action pattern matches {request.action}"
     return Check(element.name, matched, detail, list(element.patterns), [request.action])
 
 
@@ -138,14 +133,14 @@ def _resource_check(statement: Statement, request: Request) -> Check:
     matched = element.applies(request.resource, keys)
     if element.negated:
         detail = (
-            _("the resource is excluded by NotResource {listed!r}").format(listed=listed[0])
+            f"the resource is excluded by NotResource {listed[0]!r}"
             if listed
-            else _("the resource is not in NotResource, so the statement covers it")
+            else "the resource is not in NotResource, so the statement covers it"
         )
     elif listed:
-        detail = _("{listed!r} matches the resource").format(listed=listed[0])
+        detail = f"{listed[0]!r} matches the resource"
     else:
-        detail = _(
+        detail = (
             "no resource pattern matches (the resource part of an ARN is case-sensitive and "
             "must match in full)"
         )
@@ -160,28 +155,24 @@ def _principal_check(statement: Statement, request: Request) -> Check:
     matched = element.applies(caller)
     if element.negated:
         detail = (
-            _(
-                "every layer of the caller (session, role, account) is listed in NotPrincipal, "
-                "so the statement does not apply to it"
-            )
+            "every layer of the caller (session, role, account) is listed in NotPrincipal, so "
+            "the statement does not apply to it"
             if not matched
-            else _(
-                "the caller is not exempted by NotPrincipal (each of its session, role and "
-                "account must be listed)"
-            )
+            else "the caller is not exempted by NotPrincipal (each of its session, role and "
+            "account must be listed)"
         )
         if matched and caller.bounded and caller.iam_principal:
-            detail = _(
+            detail = (
                 "the caller has a permissions boundary: a NotPrincipal Deny always applies to "
                 "such a principal, whatever NotPrincipal lists"
             )
     else:
         detail = {
-            "everyone": _('"*" names every principal'),
-            "direct": _("the caller is named exactly"),
-            "role": _("the role ARN names the role's sessions, including this one"),
-            "account": _("the caller's account is named: every principal of that account"),
-            None: _("the caller is not named"),
+            "everyone": '"*" names every principal',
+            "direct": "the caller is named exactly",
+            "role": "the role ARN names the role's sessions, including this one",
+            "account": "the caller's account is named: every principal of that account",
+            None: "the caller is not named",
         }[level]
     raw = element.raw
     values = [raw] if isinstance(raw, str) else [f"{k}: {v}" for k, v in dict(raw).items()]  # type: ignore[call-overload]
@@ -215,28 +206,20 @@ def explain_clause(clause: ConditionClause, keys: dict[str, ContextValue] | Any)
 def _clause_detail(clause: ConditionClause, raw: Any, matched: bool, keys: Any) -> str:
     name = clause.name
     if name.spec.family == "Null":
-        absent = raw is None or (not isinstance(raw, str) and not raw)
-        state = (
-            _("{key} is absent from the request")
-            if absent
-            else _("{key} is present in the request")
-        )
-        return state.format(key=clause.key)
+        state = "absent" if raw is None or (not isinstance(raw, str) and not raw) else "present"
+        return f"{clause.key} is {state} from the request"
     if raw is None or (not isinstance(raw, str) and not raw):
-        what = _("missing from the request") if raw is None else _("an empty list")
+        what = "missing from the request" if raw is None else "an empty list"
         if name.qualifier == "ForAllValues":
-            rule = _("ForAllValues is true for an empty set")
-        elif name.qualifier == "ForAnyValue":
-            rule = (
-                _("...IfExists is true") if matched else _("ForAnyValue is false for an empty set")
-            )
-        elif name.if_exists:
-            rule = _("...IfExists is true when the key is absent")
-        elif name.spec.negated:
-            rule = _("a negated operator is true when the key is absent")
-        else:
-            rule = _("the condition is false")
-        return _("{key} is {what}: {rule}").format(key=clause.key, what=what, rule=rule)
+            return f"{clause.key} is {what}: ForAllValues is true for an empty set"
+        if name.qualifier == "ForAnyValue":
+            rule = "...IfExists is true" if matched else "ForAnyValue is false for an empty set"
+            return f"{clause.key} is {what}: {rule}"
+        if name.if_exists:
+            return f"{clause.key} is {what}: ...IfExists is true when the key is absent"
+        if name.spec.negated:
+            return f"{clause.key} is {what}: a negated operator is true when the key is absent"
+        return f"{clause.key} is {what}: the condition is false"
     values = [raw] if isinstance(raw, str) else list(raw)
     hits = []
     for value in values:
@@ -246,15 +229,9 @@ def _clause_detail(clause: ConditionClause, raw: Any, matched: bool, keys: Any) 
                     f"{value!r} ~ {clause.values[index].text(keys) or clause.values[index].raw!r}"
                 )
                 break
-    compared = (
-        _("{hits} matched").format(hits=", ".join(hits))
-        if hits
-        else _("no request value matched a policy value")
-    )
+    compared = f"{', '.join(hits)} matched" if hits else "no request value matched a policy value"
     if name.spec.negated:
-        compared += (
-            _(" (negated: {operator} is true)") if matched else _(" (negated: {operator} is false)")
-        ).format(operator=name.spec.name)
+        compared += f" (negated: {name.spec.name} is {'true' if matched else 'false'})"
     if not isinstance(raw, str) and name.qualifier is None:
-        compared += _("; plain operator on a multivalued key: true if any value matches")
+        compared += "; plain operator on a multivalued key: true if any value matches"
     return compared
