@@ -1,9 +1,10 @@
-"""``labkit translate {update,build,check} [--lang ja]``: keep the translated course in step.
+"""``labkit translate {update,build,check,diff} [--lang ja]``: keep the translated course in step.
 
 ``update`` refreshes the catalogs (``notebooks/i18n/<lang>/*.yaml``) against the English
 notebooks: new cells get an empty entry, changed cells keep their translation marked stale
 (``en_was``). ``build`` writes ``notebooks/<lang>/*.ipynb`` from them. ``check`` lists every
 drift (a stale or missing translation, a generated notebook out of date) and exits 1 if any.
+``diff`` shows, for each stale entry, how the English changed since it was translated.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def register(subparsers: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("action", choices=["update", "build", "check"])
+    parser.add_argument("action", choices=["update", "build", "check", "diff"])
     parser.add_argument("--lang", default="ja", help=_("the translation's language (default: ja)"))
     parser.add_argument(
         "--notebooks", type=Path, default=NOTEBOOKS, help=_("the English notebooks' folder")
@@ -42,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
         changed = course.update(root, args.lang)
     elif args.action == "build":
         changed = course.build(root, args.lang)
+    elif args.action == "diff":
+        for diff in course.stale_diffs(root, args.lang):
+            print(diff, end="\n\n")
+        return 0
     else:
         found = course.problems(root, args.lang)
         for line in found:

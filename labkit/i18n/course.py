@@ -6,6 +6,7 @@ Works on a notebooks folder (``notebooks/``): the English ``NN_slug.ipynb`` ther
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from labkit.i18n.notebooks import (
@@ -78,4 +79,24 @@ def problems(root: Path, lang: str) -> list[str]:
     for stray in sorted((root / lang).glob("[0-9][0-9]_*.ipynb")):
         if stray.name not in names:
             found.append(f"{stray.relative_to(root)}: no English notebook {stray.name}")
+    return found
+
+
+def stale_diffs(root: Path, lang: str) -> list[str]:
+    """For each stale entry (``en_was`` set), a unified diff from the English it translated to
+    today's: what the translation must now say too."""
+    found = []
+    for english in english_notebooks(root):
+        path = catalog_path(root, lang, english.name)
+        for entry in load_catalog(path, lang, english.name).entries:
+            if entry.en_was is None:
+                continue
+            lines = difflib.unified_diff(
+                entry.en_was.splitlines(),
+                entry.en.splitlines(),
+                f"{english.name} {entry.key} (translated from)",
+                f"{english.name} {entry.key} (now)",
+                lineterm="",
+            )
+            found.append("\n".join(lines))
     return found

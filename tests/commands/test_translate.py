@@ -32,3 +32,21 @@ def test_update_build_and_check(tmp_path, capsys) -> None:
     assert capsys.readouterr().out.strip() == "in step"
     built = nbformat.read(tmp_path / "ja" / "01_x.ipynb", as_version=4)
     assert [c.source for c in built.cells] == ["# 01 · 題", "x = 1"]
+
+
+def test_diff_shows_how_the_english_changed(tmp_path, capsys) -> None:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# 01 · Title\n\nOld line.", id="t")]
+    nbformat.write(notebook, tmp_path / "01_x.ipynb")
+    main(["translate", "update", "--notebooks", str(tmp_path)])
+    catalog_file = tmp_path / "i18n" / "ja" / "01_x.yaml"
+    catalog = load_catalog(catalog_file, "ja", "01_x.ipynb")
+    catalog.entries[0].text = "# 01 · 題\n\n古い行。"
+    catalog_file.write_text(dump_catalog(catalog), encoding="utf-8")
+    notebook.cells[0].source = "# 01 · Title\n\nNew line."
+    nbformat.write(notebook, tmp_path / "01_x.ipynb")
+    main(["translate", "update", "--notebooks", str(tmp_path)])
+    capsys.readouterr()
+    assert main(["translate", "diff", "--notebooks", str(tmp_path)]) == 0
+    shown = capsys.readouterr().out
+    assert "-Old line.\n+New line." in shown and "01_x.ipynb t (now)" in shown
