@@ -14,6 +14,7 @@ makes. ``labkit translate`` (``labkit.commands.translate``) runs these from the 
 from __future__ import annotations
 
 import copy
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,13 @@ class Entry:
     en: str
     text: str = ""
     en_was: str | None = None
+    pending: bool = False
 
-    def to_yaml(self, lang: str) -> dict[str, str]:
-        out = {"cell": self.key, "en": self.en}
+    def to_yaml(self, lang: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"cell": self.key}
+        if self.pending:
+            out["pending"] = True
+        out["en"] = self.en
         if self.en_was is not None:
             out["en_was"] = self.en_was
         out[lang] = self.text
@@ -56,7 +61,8 @@ class NotebookCatalog:
     entries: list[Entry] = field(default_factory=list)
 
     def by_key(self) -> dict[str, Entry]:
-        return {e.key: e for e in self.entries}
+        """The entries in force (pending ones wait for their English: :func:`update_catalog`)."""
+        return {e.key: e for e in self.entries if not e.pending}
 
 
 # -- paths ----------------------------------------------------------------------------------------
@@ -109,7 +115,13 @@ def load_catalog(path: Path, lang: str, notebook: str) -> NotebookCatalog:
         if not isinstance(item, dict) or "cell" not in item or "en" not in item:
             raise ValueError(f"{path}: entry {number} needs `cell` and `en` (and `{lang}`)")
         entries.append(
-            Entry(str(item["cell"]), str(item["en"]), str(item.get(lang) or ""), item.get("en_was"))
+            Entry(
+                str(item["cell"]),
+                str(item["en"]),
+                str(item.get(lang) or ""),
+                item.get("en_was"),
+                bool(item.get("pending", False)),
+            )
         )
     return NotebookCatalog(str(raw.get("notebook", notebook)), lang, entries)
 
@@ -141,32 +153,44 @@ def update_catalog(notebook: Any, catalog: NotebookCatalog) -> NotebookCatalog:
     """The catalog re-keyed and refreshed against the English ``notebook``, in its cell order.
 
     Each markdown cell takes, in this order of preference, the unused entry with its key and
-    English, else with its exact English (a cell that moved or got a new id), else with its key
-    (a cell rewritten in place), else at its place among the markdown cells. A cell whose English
-    changed keeps its translation, with the English it was made from as ``en_was``; a new cell
-    gets an empty one.
+    English, else with its exact English (a cell that moved or got a new id), else with its id
+    (a cell rewritten in place; ``#<index>`` keys shift when cells are inserted, so they do not
+    count here), else the most similar English (at least half alike: a cell edited and moved),
+    else the one at its place among the markdown cells. A cell whose English changed keeps its
+    translation, with the English it was made from as ``en_was``; a new cell gets an empty one.
+
+    A ``pending: true`` entry is a translation made ahead of an English change (a branch not yet
+    merged): it is used only by a cell with exactly its English, and otherwise kept as it is.
     """
     cells = markdown_cells(notebook)
     entries = list(catalog.entries)
+    current = [e for e in entries if not e.pending]
     used: set[int] = set()
     matched: list[Entry | None] = [None] * len(cells)
-    rules = (
-        lambda key, source, position, entry: entry.key == key and entry.en == source,
-        lambda key, source, position, entry: entry.en == source,
-        lambda key, source, position, entry: entry.key == key,
-        lambda key, source, position, entry: entries.index(entry) == position,
-    )
-    for rule in rules:
+
+    def same_key_and_text(key: str, source: str, position: int) -> list[Entry]:
+        return [e for e in entries if e.key == key and e.en == source]
+
+    def same_text(key: str, source: str, position: int) -> list[Entry]:
+        return [e for e in entries if e.en == source]
+
+    def same_id(key: str, source: str, position: int) -> list[Entry]:
+        return [] if key.startswith("#") else [e for e in current if e.key == key]
+
+    def most_alike(key: str, source: str, position: int) -> list[Entry]:
+        scored = [(_likeness(e.en, source), e) for e in current if id(e) not in used]
+        return [e for score, e in sorted(scored, key=lambda pair: -pair[0]) if score >= 0.5]
+
+    def same_place(key: str, source: str, position: int) -> list[Entry]:
+        return current[position : position + 1]
+
+    for rule in (same_key_and_text, same_text, same_id, most_alike, same_place):
         for position, (key, source) in enumerate(cells):
-            if matched[position] is not None:
-                continue
-            found = next(
-                (e for e in entries if id(e) not in used and rule(key, source, position, e)),
-                None,
-            )
-            if found is not None:
-                used.add(id(found))
-                matched[position] = found
+            if matched[position] is None:
+                found = [e for e in rule(key, source, position) if id(e) not in used]
+                if found:
+                    used.add(id(found[0]))
+                    matched[position] = found[0]
     fresh = []
     for (key, source), found in zip(cells, matched, strict=True):
         if found is None:
@@ -176,7 +200,13 @@ def update_catalog(notebook: Any, catalog: NotebookCatalog) -> NotebookCatalog:
         if found.en != source and found.text:
             was = found.en if was is None else was
         fresh.append(Entry(key, source, found.text, None if was == source else was))
+    fresh += [e for e in entries if e.pending and id(e) not in used]
     return NotebookCatalog(catalog.notebook, catalog.lang, fresh)
+
+
+def _likeness(one: str, other: str) -> float:
+    """How alike two texts are, 0 to 1."""
+    return difflib.SequenceMatcher(None, one, other, autojunk=False).ratio()
 
 
 # -- generation -----------------------------------------------------------------------------------
@@ -221,7 +251,7 @@ def catalog_problems(english: Any, catalog: NotebookCatalog) -> list[str]:
             problems.append(f"{name} cell {key}: stale (en_was set): revise the translation")
         elif not entry.text.strip():
             problems.append(f"{name} cell {key}: the {catalog.lang} text is empty")
-    for key in by_key:
+    for key in by_key:  # pending entries wait for their English: not a drift
         if key not in keys:
             problems.append(f"{name}: entry {key} translates no markdown cell of the notebook")
     return problems

@@ -153,3 +153,56 @@ def test_the_course_tools_update_build_and_check_a_folder(tmp_path) -> None:
     assert course.problems(tmp_path, "ja") == [
         "ja/01_x.ipynb: differs from what its catalog generates"
     ]
+
+
+def test_a_pending_translation_waits_for_its_english() -> None:
+    catalog = _translated()
+    catalog.entries.append(
+        Entry("c0", "# 01 · Title\n\n**Goal:** learn more.", "# 01 · 新題", None, True)
+    )
+    assert catalog_problems(ENGLISH, catalog) == []  # not a drift while its English is not here
+    assert translate_notebook(ENGLISH, catalog).cells[0].source.startswith("# 01 · 題")
+    assert update_catalog(ENGLISH, catalog).entries[-1].pending  # kept, still waiting
+    arrived = _notebook(
+        ("md", "# 01 · Title\n\n**Goal:** learn more.", []),
+        ("code", "lab = labkit.start()", ["setup"]),
+        ("md", "## Recap\n\nDone.", ["recap"]),
+    )
+    updated = update_catalog(arrived, catalog)
+    assert [(e.key, e.text, e.en_was, e.pending) for e in updated.entries] == [
+        ("c0", "# 01 · 新題", None, False),  # taken, in force, nothing stale
+        ("c2", "## まとめ\n\n完了。", None, False),
+    ]
+    assert catalog_problems(arrived, updated) == []
+
+
+def test_without_ids_an_inserted_cell_does_not_shift_translations() -> None:
+    def plain(*sources: str):
+        notebook = nbformat.v4.new_notebook()
+        notebook.nbformat_minor = 4
+        notebook.cells = [nbformat.v4.new_markdown_cell(text) for text in sources]
+        for cell in notebook.cells:
+            del cell["id"]
+        return notebook
+
+    before = plain("# 07 · Events", "## Recap\n\n- PutEvents can fail per entry.")
+    catalog = NotebookCatalog(
+        "07_x.ipynb",
+        "ja",
+        [
+            Entry("#0", "# 07 · Events", "# 07 · イベント"),
+            Entry("#1", "## Recap\n\n- PutEvents can fail per entry.", "## まとめ\n\n- 失敗あり。"),
+        ],
+    )
+    assert catalog_problems(before, catalog) == []
+    after = plain(
+        "# 07 · Events",
+        "The body, in full:",
+        "## Recap\n\n- PutEvents can fail per entry.\n\nThe lab keeps running.",
+    )
+    updated = update_catalog(after, catalog)
+    assert [(e.key, e.text, e.en_was is not None) for e in updated.entries] == [
+        ("#0", "# 07 · イベント", False),
+        ("#1", "", False),  # new
+        ("#2", "## まとめ\n\n- 失敗あり。", True),  # edited and moved: kept, marked stale
+    ]
