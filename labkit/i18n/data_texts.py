@@ -4,6 +4,10 @@
 translates (``en``) and the translation (``<lang>``). A translation is shown only while its
 ``en`` is the data file's text: when the English changes, the learner sees the new English
 (never a stale translation) and :func:`problems` names the entry to revise.
+
+A field may hold a list of such pairs, one per English version (a translation made ahead of an
+English change on a branch not yet merged), and an item may say ``pending: true`` (its data file
+is not here yet): then it translates nothing, and that is not a problem.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ def catalog_file(name: str, lang: str) -> Path:
 
 
 @cache
-def load(name: str, lang: str) -> dict[str, dict[str, dict[str, str]]]:
+def load(name: str, lang: str) -> dict[str, dict[str, Any]]:
     """The catalog ``name`` in ``lang`` (empty when there is none)."""
     path = catalog_file(name, lang)
     if not path.exists():
@@ -34,15 +38,26 @@ def load(name: str, lang: str) -> dict[str, dict[str, dict[str, str]]]:
     return {str(k): dict(v) for k, v in raw.items()}
 
 
+def _variants(entry: Any) -> list[dict[str, str]]:
+    if isinstance(entry, dict):
+        return [entry]
+    return [v for v in entry or [] if isinstance(v, dict)]
+
+
+def _for(entry: Any, english: str, lang: str) -> str | None:
+    """The translation of exactly ``english`` among the field's variants, if any."""
+    for variant in _variants(entry):
+        if variant.get("en") == english and variant.get(lang):
+            return str(variant[lang])
+    return None
+
+
 def translated(name: str, item: str, field: str, english: str) -> str:
     """``english`` (a data file's text) in labkit's current language, if translated for it."""
     lang = current_language()
     if lang == "en":
         return english
-    entry = load(name, lang).get(item, {}).get(field)
-    if not entry or entry.get("en") != english or not entry.get(lang):
-        return english
-    return str(entry[lang])
+    return _for(load(name, lang).get(item, {}).get(field), english, lang) or english
 
 
 def problems(name: str, lang: str, english: Mapping[str, Mapping[str, str]]) -> list[str]:
@@ -52,11 +67,11 @@ def problems(name: str, lang: str, english: Mapping[str, Mapping[str, str]]) -> 
     for item, fields in english.items():
         for field, text in fields.items():
             entry = catalog.get(item, {}).get(field)
-            if not entry or not entry.get(lang):
+            if not any(v.get(lang) for v in _variants(entry)):
                 found.append(f"{name} {item} {field}: no {lang} translation")
-            elif entry.get("en") != text:
+            elif _for(entry, text, lang) is None:
                 found.append(f"{name} {item} {field}: the English changed since it was translated")
-    for item in catalog:
-        if item not in english:
+    for item, fields in catalog.items():
+        if item not in english and not fields.get("pending"):
             found.append(f"{name} {item}: translates nothing (no such item)")
     return found

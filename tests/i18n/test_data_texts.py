@@ -48,3 +48,21 @@ def test_an_exercise_shows_in_japanese() -> None:
         assert first.shown("prompt") in shown and first.shown("prompt") != first.prompt
     finally:
         set_language(None)
+
+
+def test_a_translation_made_ahead_waits_for_its_english(monkeypatch) -> None:
+    catalog = {
+        "ex-1": {"title": [{"en": "Do it", "ja": "やる"}, {"en": "Do it now", "ja": "今やる"}]},
+        "ex-9": {"pending": True, "title": {"en": "Later", "ja": "あとで"}},
+    }
+    monkeypatch.setattr(data_texts, "load", lambda name, lang: catalog)
+    try:
+        set_language("ja")
+        assert data_texts.translated("exercises", "ex-1", "title", "Do it") == "やる"
+        assert data_texts.translated("exercises", "ex-1", "title", "Do it now") == "今やる"
+    finally:
+        set_language(None)
+    assert data_texts.problems("exercises", "ja", {"ex-1": {"title": "Do it now"}}) == []
+    assert data_texts.problems("exercises", "ja", {"ex-1": {"title": "Do it again"}}) == [
+        "exercises ex-1 title: the English changed since it was translated"
+    ]
