@@ -1,9 +1,12 @@
 """Which language labkit speaks: chosen explicitly, by ``LABKIT_LANG``, or by JupyterLab's locale.
 
 The order: :func:`set_language` (``labkit.start(lang=...)``), then the ``LABKIT_LANG``
-environment variable, then the locale JupyterLab's translation extension is set to (read from
-the user-settings folder the server shares with its kernels, ``JUPYTERLAB_SETTINGS_DIR``), then
-English. Unknown languages fall back to English; :func:`normalize` says which are known.
+environment variable, then the locale JupyterLab's translation extension is set to (*Settings →
+Language*), read from the user-settings folder the server shares with its kernels
+(``JUPYTERLAB_SETTINGS_DIR``, or JupyterLab's default folder in a kernel a Jupyter server
+started, which has ``JPY_SESSION_NAME``), then English. Outside a kernel (the CLI, scripts,
+tests) JupyterLab's default folder is not read. Unknown languages fall back to English;
+:func:`normalize` says which are known.
 """
 
 from __future__ import annotations
@@ -55,7 +58,16 @@ def current_language() -> str:
     from_env = os.environ.get(ENV_VARIABLE)
     if from_env:
         return normalize(from_env) or "en"
-    return normalize(jupyterlab_locale(os.environ.get("JUPYTERLAB_SETTINGS_DIR"))) or "en"
+    return normalize(jupyterlab_locale(settings_dir())) or "en"
+
+
+def settings_dir() -> str | None:
+    """JupyterLab's user-settings folder for this process, if it runs under a Jupyter server."""
+    given = os.environ.get("JUPYTERLAB_SETTINGS_DIR")
+    if given or not os.environ.get("JPY_SESSION_NAME"):
+        return given
+    config = os.environ.get("JUPYTER_CONFIG_DIR") or str(Path.home() / ".jupyter")
+    return str(Path(config, "lab", "user-settings"))
 
 
 @cache

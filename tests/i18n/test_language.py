@@ -11,7 +11,8 @@ from labkit.i18n.language import current_language, jupyterlab_locale, normalize,
 @pytest.fixture(autouse=True)
 def _automatic(monkeypatch):
     monkeypatch.delenv("LABKIT_LANG", raising=False)
-    monkeypatch.delenv("JUPYTERLAB_SETTINGS_DIR", raising=False)
+    for name in ("JUPYTERLAB_SETTINGS_DIR", "JPY_SESSION_NAME", "JUPYTER_CONFIG_DIR"):
+        monkeypatch.delenv(name, raising=False)
     set_language(None)
     yield
     set_language(None)
@@ -84,3 +85,13 @@ def test_start_takes_lang(monkeypatch) -> None:
     assert current_language() == "ja" and seen["scenario"] == "walkthrough"
     assert "lang" not in seen
     assert seen["lab_class"] is notebook_lab.NotebookLab
+
+
+def test_a_kernel_of_a_jupyter_server_reads_jupyterlabs_default_folder(
+    tmp_path, monkeypatch
+) -> None:
+    _settings(tmp_path / "lab" / "user-settings", '{"locale": "ja_JP"}')
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path))
+    assert current_language() == "en"  # a script or the CLI: JupyterLab's folder is not read
+    monkeypatch.setenv("JPY_SESSION_NAME", "/notebooks/00_start.ipynb")  # set by jupyter_server
+    assert current_language() == "ja"
