@@ -24,6 +24,7 @@ TRANSLATION_SETTINGS = Path("@jupyterlab", "translation-extension", "plugin.jupy
 _chosen: str | None = None
 
 
+@cache
 def normalize(tag: str | None) -> str | None:
     """``"ja_JP.UTF-8"``, ``"ja-JP"``, ``"ja"`` → ``"ja"``; None for an unknown or empty tag."""
     if not tag:

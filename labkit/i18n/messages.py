@@ -27,7 +27,8 @@ def translations(language: str) -> gettext.NullTranslations:
 
 def _(message: str) -> str:
     """``message`` in the current language (unchanged when it has no translation)."""
-    return translations(current_language()).gettext(message)
+    language = current_language()
+    return message if language == "en" else translations(language).gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
