@@ -22,6 +22,7 @@ ENV_VARIABLE = "LABKIT_LANG"
 TRANSLATION_SETTINGS = Path("@jupyterlab", "translation-extension", "plugin.jupyterlab-settings")
 
 _chosen: str | None = None
+_from_jupyterlab: str | None = None  # read once per process (a kernel's life); see set_language
 
 
 @cache
@@ -38,9 +39,9 @@ def set_language(tag: str | None) -> str:
 
     Raises ``ValueError`` for a language labkit has no words in, naming the ones it has.
     """
-    global _chosen
+    global _chosen, _from_jupyterlab
     if tag is None:
-        _chosen = None
+        _chosen = _from_jupyterlab = None  # JupyterLab's locale is read again
         return current_language()
     found = normalize(tag)
     if found is None:
@@ -53,13 +54,20 @@ def set_language(tag: str | None) -> str:
 
 
 def current_language() -> str:
-    """The language labkit speaks now (see the module docstring for the order)."""
+    """The language labkit speaks now (see the module docstring for the order).
+
+    Called for every message, so cheap: JupyterLab's locale is read once per process (a kernel
+    picks up a new choice when it restarts; ``set_language(None)`` reads it again).
+    """
+    global _from_jupyterlab
     if _chosen is not None:
         return _chosen
     from_env = os.environ.get(ENV_VARIABLE)
     if from_env:
         return normalize(from_env) or "en"
-    return normalize(jupyterlab_locale(settings_dir())) or "en"
+    if _from_jupyterlab is None:
+        _from_jupyterlab = normalize(jupyterlab_locale(settings_dir())) or "en"
+    return _from_jupyterlab
 
 
 def settings_dir() -> str | None:
@@ -71,7 +79,6 @@ def settings_dir() -> str | None:
     return str(Path(config, "lab", "user-settings"))
 
 
-@cache
 def jupyterlab_locale(settings_dir: str | None) -> str | None:
     """The ``locale`` of JupyterLab's translation extension in ``settings_dir``, if set there.
 

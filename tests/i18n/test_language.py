@@ -60,7 +60,8 @@ def _settings(tmp_path, text: str):
 
 def test_the_jupyterlab_locale_chooses(tmp_path, monkeypatch) -> None:
     folder = _settings(tmp_path, '{\n  // written by JupyterLab\n  "locale": "ja_JP"\n}\n')
-    monkeypatch.setenv("JUPYTERLAB_SETTINGS_DIR", folder)
+    monkeypatch.setenv("JUPYTERLAB_SETTINGS_DIR", folder)  # as the server gives its kernels
+    assert set_language(None) == "ja"  # (the fixture's own call read no folder and cached that)
     assert current_language() == "ja"
     monkeypatch.setenv("LABKIT_LANG", "en")  # the variable beats the locale
     assert current_language() == "en"
@@ -94,4 +95,6 @@ def test_a_kernel_of_a_jupyter_server_reads_jupyterlabs_default_folder(
     monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path))
     assert current_language() == "en"  # a script or the CLI: JupyterLab's folder is not read
     monkeypatch.setenv("JPY_SESSION_NAME", "/notebooks/00_start.ipynb")  # set by jupyter_server
+    assert current_language() == "en"  # read once per process: a kernel restart picks it up
+    set_language(None)
     assert current_language() == "ja"
