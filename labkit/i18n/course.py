@@ -7,6 +7,8 @@ Works on a notebooks folder (``notebooks/``): the English ``NN_slug.ipynb`` ther
 from __future__ import annotations
 
 import difflib
+import hashlib
+import re
 from pathlib import Path
 
 from labkit.i18n.notebooks import (
@@ -57,9 +59,37 @@ def build(root: Path, lang: str) -> list[Path]:
     return changed
 
 
+#: The line a translated README carries: the hash of the English README it translates.
+README_MARK = re.compile(r"<!-- translated from \.\./README\.md sha256:([0-9a-f]{12}) -->")
+
+
+def readme_hash(root: Path) -> str:
+    """The first 12 hex digits of the SHA-256 of ``<root>/README.md``."""
+    return hashlib.sha256((root / "README.md").read_bytes()).hexdigest()[:12]
+
+
+def readme_problems(root: Path, lang: str) -> list[str]:
+    """Whether ``<root>/<lang>/README.md`` translates today's ``<root>/README.md``."""
+    translated = root / lang / "README.md"
+    if not (root / "README.md").exists():
+        return []
+    if not translated.exists():
+        return [f"{lang}/README.md: missing (translate README.md)"]
+    found = README_MARK.search(translated.read_text(encoding="utf-8"))
+    now = readme_hash(root)
+    if found is None:
+        return [f"{lang}/README.md: no line <!-- translated from ../README.md sha256:{now} -->"]
+    if found[1] != now:
+        return [
+            f"{lang}/README.md: README.md changed since it was translated (sha256 {found[1]}, "
+            f"now {now}): revise it (git diff shows how), then put {now} in its first line"
+        ]
+    return []
+
+
 def problems(root: Path, lang: str) -> list[str]:
     """Every drift between the English course and the ``lang`` one (empty: in step)."""
-    found = []
+    found = readme_problems(root, lang)
     englishes = english_notebooks(root)
     names = {p.name for p in englishes}
     for english in englishes:

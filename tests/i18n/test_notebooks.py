@@ -206,3 +206,19 @@ def test_without_ids_an_inserted_cell_does_not_shift_translations() -> None:
         ("#1", "", False),  # new
         ("#2", "## まとめ\n\n- 失敗あり。", True),  # edited and moved: kept, marked stale
     ]
+
+
+def test_a_translated_readme_names_the_english_it_translates(tmp_path) -> None:
+    (tmp_path / "README.md").write_text("# The course\n", encoding="utf-8")
+    (tmp_path / "ja").mkdir()
+    assert course.readme_problems(tmp_path, "ja") == ["ja/README.md: missing (translate README.md)"]
+    now = course.readme_hash(tmp_path)
+    mark = f"<!-- translated from ../README.md sha256:{now} -->\n# コース\n"
+    (tmp_path / "ja" / "README.md").write_text(mark, encoding="utf-8")
+    assert course.readme_problems(tmp_path, "ja") == []
+    (tmp_path / "README.md").write_text("# The course, revised\n", encoding="utf-8")
+    (found,) = course.readme_problems(tmp_path, "ja")
+    assert (
+        "README.md changed since it was translated" in found
+        and course.readme_hash(tmp_path) in found
+    )
