@@ -52,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
         for line in found:
             print(line)
         print(_("{count} problem(s)").format(count=len(found)) if found else _("in step"))
+        waiting = course.pending_count(root, args.lang)
+        if waiting:
+            print(_("{count} pending translation(s) wait for their English").format(count=waiting))
         return 1 if found else 0
     for path in changed:
         print(_("wrote {path}").format(path=path))

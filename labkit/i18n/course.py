@@ -130,3 +130,13 @@ def stale_diffs(root: Path, lang: str) -> list[str]:
             )
             found.append("\n".join(lines))
     return found
+
+
+def pending_count(root: Path, lang: str) -> int:
+    """How many catalog entries wait for an English change not merged yet (``pending: true``)."""
+    return sum(
+        1
+        for path in sorted((root / "i18n" / lang).glob("*.yaml"))
+        for entry in load_catalog(path, lang, f"{path.stem}.ipynb").entries
+        if entry.pending
+    )
