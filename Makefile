@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 # hand it out. It refuses to run as root unless told; bound to 127.0.0.1 with a token, containers
 # that run as root (many workshop images) get --allow-root.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks \
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(LAB_NOTEBOOKS) \
 		$$([ "$$(id -u)" = 0 ] && echo --allow-root) \
 		$${LABKIT_JUPYTER_TOKEN:+--IdentityProvider.token="$$LABKIT_JUPYTER_TOKEN"}
 
@@ -50,3 +50,42 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+
+# -- The course in Japanese (issue 15) ------------------------------------------------------------
+# labkit's own words: gettext catalogs under data/locale (.po in git, .mo compiled here).
+# `make messages` re-extracts them from the code (babel.cfg) into every .po; `make translations`
+# compiles; `make lab LANG=ja` (or `make lab-ja`) opens notebooks/ja with JupyterLab in Japanese.
+PO_FILES := $(wildcard data/locale/*/LC_MESSAGES/labkit.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+LAB_NOTEBOOKS ?= notebooks
+JA_SETTINGS := $(VENV)/share/labkit/lab-ja/user-settings
+JA_LOCALE := $(JA_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings
+
+.PHONY: translations messages lab-ja $(JA_LOCALE)
+
+venv lab test test-fast: translations
+translations: $(MO_FILES)
+
+data/locale/%/LC_MESSAGES/labkit.mo: data/locale/%/LC_MESSAGES/labkit.po $(STAMP)
+	$(BIN)/pybabel compile --statistics --domain labkit -i $< -o $@
+
+messages: $(STAMP)
+	@mkdir -p data/locale
+	$(BIN)/pybabel extract --mapping-file babel.cfg --add-location file --sort-by-file \
+		--project labkit --copyright-holder "labkit authors" -o data/locale/labkit.pot .
+	$(BIN)/pybabel update --domain labkit -i data/locale/labkit.pot -d data/locale \
+		--no-fuzzy-matching --update-header-comment
+
+ifneq ($(filter ja ja_% ja-%,$(LANG)),)
+LAB_NOTEBOOKS := notebooks/ja
+lab: export LABKIT_LANG := ja
+lab: export JUPYTERLAB_SETTINGS_DIR := $(abspath $(JA_SETTINGS))
+lab: $(JA_LOCALE)
+endif
+
+$(JA_LOCALE):  # written each time: `make lab-ja` always opens JupyterLab in Japanese
+	@mkdir -p $(dir $@)
+	@printf '{\n  "locale": "ja_JP"\n}\n' > $@
+
+lab-ja:
+	@$(MAKE) --no-print-directory lab LANG=ja

@@ -20,6 +20,7 @@ _LAZY = {
     "PolicyRejected": ("labkit.lab", "PolicyRejected"),
     "cleanup": ("labkit.aws.cleanup_api", "cleanup"),
     "setup_check": ("labkit.checkup", "setup_check"),
+    "set_language": ("labkit.i18n", "set_language"),
 }
 
 

@@ -27,10 +27,11 @@ from packaging.version import InvalidVersion, Version
 
 import labkit
 from labkit.backend.errors import LabError
+from labkit.i18n import N_, _
 
 PACKAGES: tuple[str, ...] = ("jupyterlab", "ipywidgets", "pandas", "boto3", "moto")
 WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
-REINSTALL = "run `make lab` in the labkit folder (it reinstalls .venv from pyproject.toml)"
+REINSTALL = N_("run `make lab` in the labkit folder (it reinstalls .venv from pyproject.toml)")
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 
 
@@ -46,9 +47,11 @@ class SetupCheck:
 
     @property
     def status(self) -> str:
+        """``pass``, ``FAIL`` or ``missing (optional)`` (the same in every language; shown
+        translated)."""
         if self.ok:
-            return "pass"
-        return "FAIL" if self.required else "missing (optional)"
+            return N_("pass")
+        return N_("FAIL") if self.required else N_("missing (optional)")
 
 
 @dataclass(frozen=True)
@@ -85,22 +88,27 @@ class SetupReport:
         required = [c for c in self.checks if c.required and not c.ok]
         optional = [c for c in self.checks if not c.required and not c.ok]
         if required:
-            head = f"NOT READY: {len(required)} required check(s) failed; fix them and run again"
+            head = _("NOT READY: {count} required check(s) failed; fix them and run again").format(
+                count=len(required)
+            )
         else:
-            head = "READY: every required check passed"
+            head = _("READY: every required check passed")
         if optional:
             names = ", ".join(c.name for c in optional)
-            head += f" ({len(optional)} optional tool(s) missing: {names})"
+            head += _(" ({count} optional tool(s) missing: {names})").format(
+                count=len(optional), names=names
+            )
         return head
 
     def __str__(self) -> str:
         width = max(len(c.name) for c in self.checks) if self.checks else 5
+        fix_word = _("fix:")
         lines = []
         for c in self.checks:
             mark = "ok " if c.ok else ("!! " if c.required else "-- ")
             lines.append(f"{mark}{c.name:<{width}}  {c.found}")
             if c.fix:
-                lines.append(f"   {'':<{width}}  fix: {c.fix}")
+                lines.append(f"   {'':<{width}}  {fix_word} {c.fix}")
         return "\n".join([*lines, "", self.summary()])
 
     def __repr__(self) -> str:
@@ -111,17 +119,19 @@ class SetupReport:
 
     def _repr_html_(self) -> str:
         colours = {"pass": "#009E73", "FAIL": "#D55E00"}  # Okabe-Ito
+        heads = (_("check"), _("status"), _("found"), _("fix"))
         rows = "".join(
             "<tr>"
             f"<td>{html.escape(c.name)}</td>"
             f'<td style="color:{colours.get(c.status, "#E69F00")}"><b>'
-            f"{html.escape(c.status)}</b></td>"
+            f"{html.escape(_(c.status))}</b></td>"
             f"<td>{html.escape(c.found)}</td><td>{html.escape(c.fix)}</td></tr>"
             for c in self.checks
         )
         return (
-            '<table class="labkit-setup-check"><thead><tr><th>check</th><th>status</th>'
-            f"<th>found</th><th>fix</th></tr></thead><tbody>{rows}</tbody></table>"
+            '<table class="labkit-setup-check"><thead><tr>'
+            + "".join(f"<th>{html.escape(h)}</th>" for h in heads)
+            + f"</tr></thead><tbody>{rows}</tbody></table>"
             f"<p><b>{html.escape(self.summary())}</b></p>"
         )
 
@@ -163,10 +173,15 @@ def check_python(requires: str, version: Sequence[int] = tuple(sys.version_info[
     fix = (
         ""
         if ok
-        else f"labkit needs Python {requires}: install one and run "
-        "`make lab PYTHON=python3.12` (or 3.11+)"
+        else _(
+            "labkit needs Python {requires}: install one and run "
+            "`make lab PYTHON=python3.12` (or 3.11+)"
+        ).format(requires=requires)
     )
-    return SetupCheck("python", ok, f"{text} ({sys.executable}); needs {requires or 'any'}", fix)
+    found = _("{version} ({executable}); needs {requires}").format(
+        version=text, executable=sys.executable, requires=requires or _("any")
+    )
+    return SetupCheck("python", ok, found, fix)
 
 
 def check_package(
@@ -176,21 +191,22 @@ def check_package(
 ) -> SetupCheck:
     """One package's installed version against its declared range."""
     spec = requirement.specifier if requirement is not None else SpecifierSet()
-    wanted = str(spec) or "any version"
+    wanted = str(spec) or _("any version")
     version = version_of(name)
     if version is None:
-        return SetupCheck(name, False, f"not installed; needs {wanted}", _reinstall(name, spec))
+        found = _("not installed; needs {wanted}").format(wanted=wanted)
+        return SetupCheck(name, False, found, _reinstall(name, spec))
     try:
         ok = Version(version) in spec if str(spec) else True
     except InvalidVersion:
         ok = False
     fix = "" if ok else _reinstall(name, spec)
-    return SetupCheck(name, ok, f"{version}; needs {wanted}", fix)
+    return SetupCheck(name, ok, _("{version}; needs {wanted}").format(**locals()), fix)
 
 
 def _reinstall(name: str, spec: SpecifierSet) -> str:
     pin = f"'{name}{spec}'" if str(spec) else name
-    return f"{REINSTALL}, or: python -m pip install {pin}"
+    return _("{reinstall}, or: python -m pip install {pin}").format(reinstall=_(REINSTALL), pin=pin)
 
 
 def check_labkit(version_of: Callable[[str], str | None] = installed_version) -> SetupCheck:
@@ -201,12 +217,21 @@ def check_labkit(version_of: Callable[[str], str | None] = installed_version) ->
         return SetupCheck(
             "labkit",
             False,
-            f"{labkit.__version__} imported from {here}, but not installed",
-            "run `make lab` (installs labkit into .venv with `pip install -e .`)",
+            _("{version} imported from {here}, but not installed").format(
+                version=labkit.__version__, here=here
+            ),
+            _("run `make lab` (installs labkit into .venv with `pip install -e .`)"),
         )
     ok = version == labkit.__version__
-    fix = "" if ok else f"the install is stale (metadata {version}): {REINSTALL}"
-    return SetupCheck("labkit", ok, f"{labkit.__version__} from {here}", fix)
+    fix = (
+        ""
+        if ok
+        else _("the install is stale (metadata {version}): {reinstall}").format(
+            version=version, reinstall=_(REINSTALL)
+        )
+    )
+    found = _("{version} from {here}").format(version=labkit.__version__, here=here)
+    return SetupCheck("labkit", ok, found, fix)
 
 
 def check_widget_extension(search: Iterable[str] | None = None) -> SetupCheck:
@@ -222,31 +247,39 @@ def check_widget_extension(search: Iterable[str] | None = None) -> SetupCheck:
                 version = json.loads(manifest.read_text(encoding="utf-8")).get("version", "?")
             except ValueError:
                 version = "?"
-            return SetupCheck("widget extension", True, f"{WIDGET_EXTENSION} {version} in {folder}")
+            found = _("{extension} {version} in {folder}").format(
+                extension=WIDGET_EXTENSION, version=version, folder=folder
+            )
+            return SetupCheck("widget extension", True, found)
     return SetupCheck(
         "widget extension",
         False,
-        f"{WIDGET_EXTENSION} not found (widgets would show as text)",
-        "python -m pip install 'ipywidgets>=8.1,<9' (it brings jupyterlab_widgets), "
-        "then restart JupyterLab; `jupyter labextension list` should show it enabled",
+        _("{extension} not found (widgets would show as text)").format(extension=WIDGET_EXTENSION),
+        _(
+            "python -m pip install 'ipywidgets>=8.1,<9' (it brings jupyterlab_widgets), "
+            "then restart JupyterLab; `jupyter labextension list` should show it enabled"
+        ),
     )
 
 
 def check_kernel() -> SetupCheck:
     """A ``python3`` kernelspec exists, and says which interpreter runs this code."""
-    fix = "python -m ipykernel install --sys-prefix (then pick 'Python 3 (ipykernel)')"
+    fix = _("python -m ipykernel install --sys-prefix (then pick 'Python 3 (ipykernel)')")
     try:
         from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
         spec = KernelSpecManager().get_kernel_spec("python3")
     except ImportError:
-        return SetupCheck("kernel", False, "jupyter_client is not installed", REINSTALL)
+        return SetupCheck("kernel", False, _("jupyter_client is not installed"), _(REINSTALL))
     except NoSuchKernel:
-        return SetupCheck("kernel", False, "no 'python3' kernelspec", fix)
-    where = "this kernel" if _in_kernel() else "this interpreter"
-    return SetupCheck(
-        "kernel", True, f"python3 at {spec.resource_dir}; {where} is {sys.executable}"
+        return SetupCheck("kernel", False, _("no 'python3' kernelspec"), fix)
+    template = (
+        _("python3 at {folder}; this kernel is {executable}")
+        if _in_kernel()
+        else _("python3 at {folder}; this interpreter is {executable}")
     )
+    found = template.format(folder=spec.resource_dir, executable=sys.executable)
+    return SetupCheck("kernel", True, found)
 
 
 def _in_kernel() -> bool:
@@ -261,8 +294,8 @@ def check_tool(name: str, fix: str, path: str | None = None) -> SetupCheck:
     found = shutil.which(name, path=search)
     if found:
         return SetupCheck(name, True, found, required=False)
-    note = f"`{name}` not on PATH: the `!{name} ...` cells print a note instead"
-    return SetupCheck(name, False, note, fix, required=False)
+    note = _("`{name}` not on PATH: the `!{name} ...` cells print a note instead").format(name=name)
+    return SetupCheck(name, False, note, _(fix), required=False)
 
 
 def check_local_lab() -> SetupCheck:
@@ -281,17 +314,22 @@ def check_local_lab() -> SetupCheck:
         return SetupCheck(
             "local lab",
             False,
-            f"started, but STS GetCallerIdentity failed: {exc.__class__.__name__}: {exc}",
-            "run `labkit serve --scenario walkthrough` in a terminal to see the lab's log",
+            _("started, but STS GetCallerIdentity failed: {error}").format(
+                error=f"{exc.__class__.__name__}: {exc}"
+            ),
+            _("run `labkit serve --scenario walkthrough` in a terminal to see the lab's log"),
         )
     finally:
         backend.stop()
     seconds = time.perf_counter() - started
-    return SetupCheck("local lab", True, f"started, answered as {arn}, stopped ({seconds:.1f} s)")
+    found = _("started, answered as {arn}, stopped ({seconds:.1f} s)").format(
+        arn=arn, seconds=seconds
+    )
+    return SetupCheck("local lab", True, found)
 
 
-AWS_FIX = "run `make lab` (installs the aws CLI into .venv), or: python -m pip install awscli"
-DIG_FIX = "sudo apt install bind9-dnsutils (Debian/Ubuntu); brew install bind (macOS)"
+AWS_FIX = N_("run `make lab` (installs the aws CLI into .venv), or: python -m pip install awscli")
+DIG_FIX = N_("sudo apt install bind9-dnsutils (Debian/Ubuntu); brew install bind (macOS)")
 
 
 def setup_check(lab: bool = True) -> SetupReport:

@@ -11,19 +11,21 @@ import argparse
 import json
 from typing import Any
 
+from labkit.i18n import _
+
 
 def register(subparsers: Any) -> None:
     """Add the ``check`` subcommand."""
     parser = subparsers.add_parser(
         "check",
-        help="check this machine's set-up (versions, widget extension, kernel, aws, dig, a lab)",
+        help=_("check this machine's set-up (versions, widget extension, kernel, aws, dig, a lab)"),
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--no-lab", action="store_true", help="do not start a local lab (skips the ~3 s check)"
+        "--no-lab", action="store_true", help=_("do not start a local lab (skips the ~3 s check)")
     )
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--json", action="store_true", help=_("print the report as JSON"))
     parser.set_defaults(handler=run)
 
 

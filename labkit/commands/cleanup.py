@@ -13,23 +13,25 @@ import argparse
 import sys
 from typing import Any
 
+from labkit.i18n import _
+
 
 def register(subparsers: Any) -> None:
     """Add the ``cleanup`` subcommand."""
     parser = subparsers.add_parser(
         "cleanup",
-        help="delete a real-AWS run's resources by its labkit:run-id tag",
+        help=_("delete a real-AWS run's resources by its labkit:run-id tag"),
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--run-id", help="the run to delete (labkit-YYYYMMDD-HHMMSS-xxxx)")
-    which.add_argument("--all", action="store_true", help="every labkit run in the Region")
-    parser.add_argument("--region", help="AWS Region (default: the profile's or environment's)")
-    parser.add_argument("--profile", help="AWS profile (default: the default credential chain)")
-    parser.add_argument("--dry-run", action="store_true", help="list, delete nothing")
+    which.add_argument("--run-id", help=_("the run to delete (labkit-YYYYMMDD-HHMMSS-xxxx)"))
+    which.add_argument("--all", action="store_true", help=_("every labkit run in the Region"))
+    parser.add_argument("--region", help=_("AWS Region (default: the profile's or environment's)"))
+    parser.add_argument("--profile", help=_("AWS profile (default: the default credential chain)"))
+    parser.add_argument("--dry-run", action="store_true", help=_("list, delete nothing"))
     parser.add_argument(
-        "--wait", type=float, default=600.0, help="seconds to wait for each deletion (600)"
+        "--wait", type=float, default=600.0, help=_("seconds to wait for each deletion (600)")
     )
     parser.set_defaults(handler=run)
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from labkit.backend.errors import LabError
+from labkit.i18n import _
 
 EXIT_DIFFERENT = 1
 EXIT_NO_LAB = 2
@@ -31,16 +32,16 @@ def register(subparsers: Any) -> None:
     """Add the ``demo`` subcommand."""
     parser = subparsers.add_parser(
         "demo",
-        help="run the whole walkthrough on a fresh local lab: DNS answer and results table",
+        help=_("run the whole walkthrough on a fresh local lab: DNS answer and results table"),
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--json", action="store_true", help="print the run as JSON on stdout")
+    parser.add_argument("--json", action="store_true", help=_("print the run as JSON on stdout"))
     parser.add_argument(
         "--message-style",
         default="current",
         choices=("current", "2019"),
-        help="AccessDenied wording: today's (default) or the 2019 walkthrough's",
+        help=_("AccessDenied wording: today's (default) or the 2019 walkthrough's"),
     )
     parser.set_defaults(handler=run)
 
@@ -61,7 +62,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(render(report))
     for problem in report["differences"]:
-        print(f"labkit demo: differs from the walkthrough: {problem}", file=sys.stderr)
+        print(
+            _("labkit demo: differs from the walkthrough: {problem}").format(problem=problem),
+            file=sys.stderr,
+        )
     return EXIT_DIFFERENT if report["differences"] else 0
 
 
@@ -74,23 +78,29 @@ def walkthrough(
     from labkit.local.backend import LocalBackend
 
     started = time.perf_counter()
-    progress("starting a local lab (offline, 127.0.0.1)")
+    progress(_("starting a local lab (offline, 127.0.0.1)"))
     lab = Lab(LocalBackend.start("walkthrough", message_style=message_style))
     try:
         network = lab.network()
-        progress(f"creating the logs interface endpoint in {len(network)} subnets")
+        progress(
+            _("creating the logs interface endpoint in {count} subnets").format(count=len(network))
+        )
         lab.create_endpoint("logs")
         endpoint = lab.endpoint("logs") or {}
         progress(f"{endpoint.get('VpcEndpointId')}: {' -> '.join(lab.lifecycle)}")
         answer = lab.dig(view="vpc")
-        progress(f"dig from the instance: {', '.join(answer.addresses) or answer.status}")
+        progress(
+            _("dig from the instance: {answer}").format(
+                answer=", ".join(answer.addresses) or answer.status
+            )
+        )
         policy = lab.set_policy("walkthrough")
-        progress("applied the walkthrough's endpoint policy")
+        progress(_("applied the walkthrough's endpoint policy"))
         context = lab.call_context()
         created = ensure_streams(lab, context.log_groups[:2])
         if created:
-            progress(f"created {', '.join(created)}")
-        progress("putting log events to the allowed and the denied group")
+            progress(_("created {names}").format(names=", ".join(created)))
+        progress(_("putting log events to the allowed and the denied group"))
         frame = lab.probe("walkthrough")
         rows = result_rows(frame)
         report = {
@@ -110,7 +120,7 @@ def walkthrough(
         lab.stop()
     report["differences"] = differences(report, context.log_groups[0][0])
     report["seconds"] = round(time.perf_counter() - started, 2)
-    progress(f"done in {report['seconds']:.1f} s; the lab is stopped")
+    progress(_("done in {seconds:.1f} s; the lab is stopped").format(seconds=report["seconds"]))
     return report
 
 
@@ -150,7 +160,7 @@ def dig_dict(answer: Any) -> dict[str, Any]:
 def result_rows(frame: Any) -> list[dict[str, Any]]:
     """Probe rows as (log group, action, decision, HTTP status, error code, message) dicts."""
     rows = []
-    for _, row in frame.iterrows():
+    for _index, row in frame.iterrows():
         via = row["via_endpoint"]
         rows.append(
             {
@@ -201,13 +211,15 @@ def render(report: dict[str, Any]) -> str:
     lines = [
         f"endpoint  {endpoint['id']} ({endpoint['service']}): {' -> '.join(endpoint['lifecycle'])}",
         "",
-        f"$ dig {report['dns']['name'].rstrip('.')}   # on the instance",
+        f"$ dig {report['dns']['name'].rstrip('.')}   # " + _("on the instance"),
         report["dns"]["text"],
         "",
-        "PutLogEvents as the instance, through the endpoint, under the walkthrough's policy:",
+        _("PutLogEvents as the instance, through the endpoint, under the walkthrough's policy:"),
         _table(report["results"]),
         "",
-        f"{report['seconds']:.1f} s, message style {report['message_style']}",
+        _("{seconds:.1f} s, message style {style}").format(
+            seconds=report["seconds"], style=report["message_style"]
+        ),
     ]
     return "\n".join(lines)
 

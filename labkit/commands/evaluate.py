@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from labkit.catalog import authorize_call
+from labkit.i18n import _
 from labkit.policy import evaluate
 from labkit.policy.cases import CaseError, PolicyCase, case_files, load_case
 
@@ -25,16 +26,16 @@ def register(subparsers: Any) -> None:
     """Add the ``evaluate`` subcommand."""
     parser = subparsers.add_parser(
         "evaluate",
-        help="decide conformance case files (tests/conformance format), one JSON line per case",
+        help=_("decide conformance case files (tests/conformance format), one JSON line per case"),
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="case files or folders of them")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help=_("case files or folders of them"))
     parser.add_argument(
         "--message-style",
         default="current",
         choices=("current", "2019", "2026"),
-        help="AccessDenied wording: today's (default), the 2019 memo's, or with policy ARNs",
+        help=_("AccessDenied wording: today's (default), the 2019 memo's, or with policy ARNs"),
     )
     parser.set_defaults(handler=run)
 

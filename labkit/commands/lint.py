@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from labkit.catalog.lint import LINT_TYPES, lint
+from labkit.i18n import _
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -18,20 +19,21 @@ def register(subparsers: Any) -> None:
     """Add the ``lint`` subcommand."""
     parser = subparsers.add_parser(
         "lint",
-        help="check a policy document: validity, unknown actions, ARNs that never match",
+        help=_("check a policy document: validity, unknown actions, ARNs that never match"),
         description=(
             "Print every finding for a policy document with its severity and place "
             "(line:column and element path). Exit status 1 when there is an error, 0 otherwise."
         ),
     )
-    parser.add_argument("policy", metavar="POLICY.json", help="the policy file ('-' for stdin)")
+    parser.add_argument("policy", metavar="POLICY.json", help=_("the policy file ('-' for stdin)"))
     parser.add_argument(
         "--type",
         choices=sorted(LINT_TYPES),
-        help="the kind of policy (default: endpoint if a statement names a Principal, "
-        "else identity)",
+        help=_(
+            "the kind of policy (default: endpoint if a statement names a Principal, else identity)"
+        ),
     )
-    parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.add_argument("--json", action="store_true", help=_("print the findings as JSON"))
     parser.set_defaults(handler=run)
 
 

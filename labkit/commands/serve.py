@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from labkit import data
+from labkit.i18n import _
 
 
 def register(subparsers: Any) -> None:
     """Add the ``serve`` subcommand."""
     parser = subparsers.add_parser(
         "serve",
-        help="run a local lab in the foreground (Ctrl-C stops it)",
+        help=_("run a local lab in the foreground (Ctrl-C stops it)"),
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -32,35 +33,37 @@ def register(subparsers: Any) -> None:
         "--scenario",
         default="walkthrough",
         choices=data.scenario_names(),
-        help="which scenario to seed (default: walkthrough)",
+        help=_("which scenario to seed (default: walkthrough)"),
     )
     parser.add_argument(
         "--env-file",
         type=Path,
         metavar="PATH",
-        help="write the lab's shell environment here once ready (mode 0600; removed on stop)",
+        help=_("write the lab's shell environment here once ready (mode 0600; removed on stop)"),
     )
     parser.add_argument(
         "--message-style",
         default="current",
         choices=("current", "2019", "2026"),
-        help="AccessDenied wording: today's (default), the 2019 memo's, or with policy ARNs",
+        help=_("AccessDenied wording: today's (default), the 2019 memo's, or with policy ARNs"),
     )
     parser.add_argument(
         "--endpoint",
         action="append",
         default=[],
         metavar="SERVICE[=POLICY]",
-        help="create an interface endpoint for SERVICE (logs, events, ...) with private DNS "
-        "before the lab is ready; POLICY: a name under data/policies/ (e.g. walkthrough) or a "
-        "policy file (default: AWS's full-access policy). Repeatable",
+        help=_(
+            "create an interface endpoint for SERVICE (logs, events, ...) with private DNS "
+            "before the lab is ready; POLICY: a name under data/policies/ (e.g. walkthrough) or "
+            "a policy file (default: AWS's full-access policy). Repeatable"
+        ),
     )
     parser.add_argument(
         "--network-timeout",
         type=float,
         default=2.0,
         metavar="SECONDS",
-        help="how long a blocked connection takes to time out (default 2.0)",
+        help=_("how long a blocked connection takes to time out (default 2.0)"),
     )
     parser.set_defaults(handler=run)
 
@@ -95,21 +98,37 @@ def run(args: argparse.Namespace) -> int:
         try:
             info = lab.start()
         except Exception as err:
-            print(f"labkit serve: the lab could not start: {err}", file=sys.stderr)
+            print(
+                _("labkit serve: the lab could not start: {error}").format(error=err),
+                file=sys.stderr,
+            )
             return 1
         if env_file is not None:
             write_private(env_file, render_shell(instance_env(info)))
-        print(f"labkit: {info.scenario} lab ready (pid {info.pid}, region {info.region})")
-        print(f"  instance {info.instance_id} as {info.session_arn}")
+        print(
+            _("labkit: {scenario} lab ready (pid {pid}, region {region})").format(
+                scenario=info.scenario, pid=info.pid, region=info.region
+            )
+        )
+        print(
+            _("  instance {instance} as {arn}").format(
+                instance=info.instance_id, arn=info.session_arn
+            )
+        )
         for request, vpce in zip(endpoints, info.extra.get("endpoints", []), strict=False):
-            policy = f" with {request.source}" if request.source else " with the default policy"
-            print(f"  endpoint {vpce} for {request.service}{policy} (available)")
+            line = (
+                _("  endpoint {vpce} for {service} with {policy} (available)")
+                if request.source
+                else _("  endpoint {vpce} for {service} with the default policy (available)")
+            )
+            print(line.format(vpce=vpce, service=request.service, policy=request.source))
         for name in ("control", "egress", "public", "imds"):
             print(f"  {name:8} {info.urls[name]}")
-        print(f"  dns      {info.dns_vpc[0]}#{info.dns_vpc[1]} (the VPC resolver)")
+        resolver = f"{info.dns_vpc[0]}#{info.dns_vpc[1]}"
+        print(_("  dns      {resolver} (the VPC resolver)").format(resolver=resolver))
         if env_file is not None:
-            print(f"In another shell: source {env_file}")
-        print("Stop with Ctrl-C.", flush=True)
+            print(_("In another shell: source {path}").format(path=env_file))
+        print(_("Stop with Ctrl-C."), flush=True)
         lab.wait()
         return 0
     finally:
@@ -118,4 +137,4 @@ def run(args: argparse.Namespace) -> int:
             env_file.unlink(missing_ok=True)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        print("labkit: lab stopped; ports freed.", flush=True)
+        print(_("labkit: lab stopped; ports freed."), flush=True)

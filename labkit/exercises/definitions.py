@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from labkit import data
 from labkit.backend.errors import LabError
+from labkit.i18n import _, data_texts
 
 if TYPE_CHECKING:
     from labkit.lab.facade import Lab
 
 ANSWER_KINDS = ("endpoint-policy", "identity-policy", "bypass-closing")  # the last: notebook 10
+#: The fields a learner reads, translated through ``data/locale/<lang>/exercises.yaml``.
+SHOWN_FIELDS = ("title", "prompt", "placeholder")
 
 
 @dataclass(frozen=True)
@@ -45,21 +48,37 @@ class Exercise:
         text = data.fill(json.dumps(self.solution_template), lab.policy_values())
         return json.loads(text)
 
+    def shown(self, field: str) -> str:
+        """``title``, ``prompt`` or ``placeholder`` in labkit's current language."""
+        return data_texts.translated("exercises", self.id, field, getattr(self, field))
+
     def __str__(self) -> str:
-        scenario = f" (start the lab with scenario={self.scenario!r})" if self.scenario else ""
-        return (
-            f"Exercise {self.id}: {self.title}\n\n{self.prompt}\n\n"
-            f"Answer with {self.placeholder}{scenario}, then run "
-            f"labkit.exercises.check({self.id!r}, answer, lab)."
+        scenario = (
+            _(" (start the lab with scenario={scenario!r})").format(scenario=self.scenario)
+            if self.scenario
+            else ""
         )
+        head = _("Exercise {id}: {title}").format(id=self.id, title=self.shown("title"))
+        tail = _("Answer with {placeholder}{scenario}, then run {call}.").format(
+            placeholder=self.shown("placeholder"),
+            scenario=scenario,
+            call=f"labkit.exercises.check({self.id!r}, answer, lab)",
+        )
+        return f"{head}\n\n{self.shown('prompt')}\n\n{tail}"
 
     def _repr_markdown_(self) -> str:
-        scenario = f" (lab started with `scenario={self.scenario!r}`)" if self.scenario else ""
-        return (
-            f"**Exercise `{self.id}`: {self.title}**\n\n{self.prompt}\n\n"
-            f"Answer with {self.placeholder}{scenario}, then run "
-            f"`labkit.exercises.check({self.id!r}, answer, lab)`."
+        scenario = (
+            _(" (lab started with `scenario={scenario!r}`)").format(scenario=self.scenario)
+            if self.scenario
+            else ""
         )
+        head = _("**Exercise `{id}`: {title}**").format(id=self.id, title=self.shown("title"))
+        tail = _("Answer with {placeholder}{scenario}, then run {call}.").format(
+            placeholder=self.shown("placeholder"),
+            scenario=scenario,
+            call=f"`labkit.exercises.check({self.id!r}, answer, lab)`",
+        )
+        return f"{head}\n\n{self.shown('prompt')}\n\n{tail}"
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
@@ -103,8 +122,8 @@ def exercise(exercise_id: str) -> Exercise:
     known = _all()
     if exercise_id not in known:
         raise LabError(
-            f"there is no exercise {exercise_id!r}",
-            "use one of: " + ", ".join(sorted(known)),
+            _("there is no exercise {id!r}").format(id=exercise_id),
+            _("use one of: {ids}").format(ids=", ".join(sorted(known))),
         )
     return known[exercise_id]
 

@@ -8,8 +8,10 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from labkit.i18n import N_, _
+
 Status = Literal["pass", "fail", "todo"]
-_HEAD = {"pass": "pass", "fail": "not yet", "todo": "fill in your answer"}
+_HEAD = {"pass": N_("pass"), "fail": N_("not yet"), "todo": N_("fill in your answer")}
 _COLOUR = {"pass": "#009E73", "fail": "#D55E00", "todo": "#0072B2"}  # Okabe-Ito
 
 
@@ -36,8 +38,8 @@ class CheckResult:
         return self.passed
 
     def __str__(self) -> str:
-        lines = [f"{_HEAD[self.status]} — {self.exercise_id}: {self.summary}"]
-        lines += [f"  hint: {hint}" for hint in self.hints]
+        lines = [f"{_(_HEAD[self.status])} — {self.exercise_id}: {self.summary}"]
+        lines += ["  " + _("hint: {hint}").format(hint=hint) for hint in self.hints]
         if self.rows is not None and not self.rows.empty:
             shown = self.rows[["check", "expected", "got", "ok"]]
             lines += ["", shown.to_string(index=False)]
@@ -53,7 +55,7 @@ class CheckResult:
         colour = _COLOUR[self.status]
         parts = [
             f'<div class="labkit-exercise labkit-exercise-{self.status}">',
-            f'<p><strong style="color:{colour}">{html.escape(_HEAD[self.status])}</strong> '
+            f'<p><strong style="color:{colour}">{html.escape(_(_HEAD[self.status]))}</strong> '
             f"— <code>{html.escape(self.exercise_id)}</code>: {html.escape(self.summary)}</p>",
         ]
         if self.hints:

@@ -16,6 +16,7 @@ from labkit.exercises.bypass_check import check_bypasses
 from labkit.exercises.definitions import Exercise, exercise
 from labkit.exercises.progress import recorded
 from labkit.exercises.result import CheckResult
+from labkit.i18n import _
 from labkit.lab import calls
 from labkit.lab import endpoints as ep
 from labkit.lab.explain import explain_row
@@ -24,7 +25,7 @@ from labkit.lab.launch import current
 from labkit.lab.live_policies import evaluate_live
 from labkit.lab.row_explanation import faults
 from labkit.policy import check_policy
-from labkit.policy.kinds import KIND_LABELS
+from labkit.policy.kinds import kind_label
 
 if TYPE_CHECKING:
     from labkit.lab.facade import Lab
@@ -40,7 +41,8 @@ def check(exercise_id: str, answer: Any, lab: Lab | None = None) -> CheckResult:
     """
     spec = exercise(exercise_id)
     if _is_placeholder(answer):
-        return CheckResult(spec.id, "todo", f"replace ... with {spec.placeholder}")
+        summary = _("replace ... with {placeholder}").format(placeholder=spec.shown("placeholder"))
+        return CheckResult(spec.id, "todo", summary)
     lab = _running_lab(spec, lab)
     if spec.answer_kind == "bypass-closing":  # notebook 10: every path run for real
         return check_bypasses(spec, answer, lab)
@@ -48,14 +50,19 @@ def check(exercise_id: str, answer: Any, lab: Lab | None = None) -> CheckResult:
     try:
         text = lab.policy_text(answer)
     except (TypeError, ValueError) as exc:
-        return CheckResult(spec.id, "fail", "the answer is not a policy", [str(exc)])
+        return CheckResult(spec.id, "fail", _("the answer is not a policy"), [str(exc)])
     problems = [f for f in check_policy(text, kind=kind) if f.severity == "error"]
     if problems:
         hints = [
-            f"line {f.line}, column {f.column}: {f.message}" if f.line else f.message
+            _("line {line}, column {column}: {message}").format(
+                line=f.line, column=f.column, message=f.message
+            )
+            if f.line
+            else f.message
             for f in problems[:3]
         ]
-        return CheckResult(spec.id, "fail", f"the {KIND_LABELS[kind]} is not valid", hints)
+        summary = _("the {label} is not valid").format(label=kind_label(kind))
+        return CheckResult(spec.id, "fail", summary, hints)
     with _applied(lab, spec, text):
         frame = lab.raw(lab.probe([_call(lab, p) for p in spec.probes]))
         rows, hints = _compare(lab, spec, frame)
@@ -65,9 +72,12 @@ def check(exercise_id: str, answer: Any, lab: Lab | None = None) -> CheckResult:
     table = pd.DataFrame(rows, columns=["check", "expected", "got", "ok", "request_id"])
     failed = int((~table["ok"]).sum())
     if failed:
-        summary = f"{failed} of {len(table)} checks came out differently"
+        summary = _("{failed} of {count} checks came out differently").format(
+            failed=failed, count=len(table)
+        )
         return CheckResult(spec.id, "fail", summary, hints, table)
-    return CheckResult(spec.id, "pass", f"all {len(table)} checks as asked", [], table)
+    summary = _("all {count} checks as asked").format(count=len(table))
+    return CheckResult(spec.id, "pass", summary, [], table)
 
 
 def _is_placeholder(answer: Any) -> bool:
@@ -81,8 +91,10 @@ def _running_lab(spec: Exercise, lab: Lab | None) -> Lab:
         lab = current()
     if lab is None or getattr(lab, "_stopped", False):
         raise LabError(
-            "no running lab to check the exercise against",
-            f"start one first: lab = labkit.start(scenario={spec.scenario or 'walkthrough'!r})",
+            _("no running lab to check the exercise against"),
+            _("start one first: lab = labkit.start(scenario={scenario!r})").format(
+                scenario=spec.scenario or "walkthrough"
+            ),
         )
     if spec.scenario and lab.scenario != spec.scenario:
         raise LabError(
@@ -224,11 +236,15 @@ def _hint(probe: Mapping[str, str], got: str, explanation: Any) -> str:
     """Name the statement or condition at fault for one check that came out wrong."""
     label, want = probe["label"], probe["expect"]
     if explanation is None:
-        return f"{label}: expected {want}, got {got} (the call was never authorized)"
+        return _("{label}: expected {want}, got {got} (the call was never authorized)").format(
+            label=label, want=want, got=got
+        )
     if want == "Allowed":
         why = "; ".join(faults(explanation)) or explanation.summary
-        return f"{label}: should be allowed but the {KIND_LABELS.get(got, got)} denied it: {why}"
-    label_kind = KIND_LABELS.get(want, want)
+        return _("{label}: should be allowed but the {kind} denied it: {why}").format(
+            label=label, kind=kind_label(got), why=why
+        )
+    label_kind = kind_label(want)
     allowing = [
         f"{p.label}: {s.path}{' (Sid ' + s.sid + ')' if s.sid else ''}"
         for p in explanation.policies
@@ -236,9 +252,16 @@ def _hint(probe: Mapping[str, str], got: str, explanation: Any) -> str:
         for s in p.allows
     ]
     if allowing:
-        return (
-            f"{label}: should be denied by the {label_kind}, but {', '.join(allowing)} allows "
-            f"it ({explanation.request['action']} on {explanation.request['resource']}): narrow "
-            "its Action, Resource or Condition"
+        return _(
+            "{label}: should be denied by the {kind}, but {allowing} allows it ({action} on "
+            "{resource}): narrow its Action, Resource or Condition"
+        ).format(
+            label=label,
+            kind=label_kind,
+            allowing=", ".join(allowing),
+            action=explanation.request["action"],
+            resource=explanation.request["resource"],
         )
-    return f"{label}: expected a denial by the {label_kind}, got {got}: {explanation.summary}"
+    return _("{label}: expected a denial by the {kind}, got {got}: {summary}").format(
+        label=label, kind=label_kind, got=got, summary=explanation.summary
+    )

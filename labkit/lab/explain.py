@@ -23,6 +23,7 @@ from labkit.redact import Redactor
 
 if TYPE_CHECKING:
     from labkit.lab.facade import Lab
+from labkit.i18n import _
 from labkit.lab.live_policies import evaluate_live
 from labkit.lab.row_explanation import RowExplanation, suggestion
 
@@ -73,15 +74,21 @@ def _from_record(record: DecisionRecord, title: str, redactor: Redactor) -> RowE
     final = record.final
     if final is None or not record.decision:
         what = f"{record.error_code or ''} {record.error_message or ''}".strip()
-        notes.append(f"stage {record.stage!r}, outcome {record.outcome!r}: {what}")
-        return RowExplanation(title, "decision log", None, notes, redactor=redactor)
+        notes.append(
+            _("stage {stage!r}, outcome {outcome!r}: {what}").format(
+                stage=record.stage, outcome=record.outcome, what=what
+            )
+        )
+        return RowExplanation(title, _("decision log"), None, notes, redactor=redactor)
     decision = evaluate(_request_of(final.request), _policy_set(final.policies))
     if (decision.decision, decision.denied_by) != (final.decision, final.denied_by):
         notes.append(
-            f"the gateway decided {final.decision}/{final.denied_by} but the "
-            f"recorded policies give {decision.decision}/{decision.denied_by}"
+            _("the gateway decided {decided} but the recorded policies give {recomputed}").format(
+                decided=f"{final.decision}/{final.denied_by}",
+                recomputed=f"{decision.decision}/{decision.denied_by}",
+            )
         )
-    return RowExplanation(title, "decision log", decision, notes, redactor=redactor)
+    return RowExplanation(title, _("decision log"), decision, notes, redactor=redactor)
 
 
 def _request_of(request: RecordedRequest) -> Request:
@@ -176,10 +183,17 @@ def explain_message(
         )
     unmasked = _unmask(lab, principal), _unmask(lab, resource)
     if unmasked != (principal, resource):
-        notes.append("the masked IDs (XXXXXXXXXXXX) were read as this lab's account and instance")
+        notes.append(
+            _("the masked IDs (XXXXXXXXXXXX) were read as this lab's account and instance")
+        )
     principal, resource = unmasked
-    said = f"{parsed.decision} by {parsed.policy_type or 'an unnamed policy type (2019 wording)'}"
-    notes.append(f"the message says: {said} ({parsed.style} wording)")
+    said = _("{decision} by {policy_type}").format(
+        decision=parsed.decision,
+        policy_type=parsed.policy_type or _("an unnamed policy type (2019 wording)"),
+    )
+    notes.append(
+        _("the message says: {said} ({style} wording)").format(said=said, style=parsed.style)
+    )
     decision, more = evaluate_live(
         lab,
         principal,
@@ -191,14 +205,18 @@ def explain_message(
     )
     notes += more
     if decision.allowed:
-        notes.append("with these policies the request is allowed: something changed since")
+        notes.append(_("with these policies the request is allowed: something changed since"))
     elif parsed.denied_by and decision.denied_by != parsed.denied_by:
         notes.append(
-            f"with these policies it is denied by {decision.denied_by}, not by {parsed.denied_by}"
+            _("with these policies it is denied by {now}, not by {said}").format(
+                now=decision.denied_by, said=parsed.denied_by
+            )
         )
-    title = f"{parsed.action} on {resource} by {principal}"
+    title = _("{action} on {resource} by {principal}").format(
+        action=parsed.action, resource=resource, principal=principal
+    )
     advice = [] if decision.allowed else [suggestion(decision)]
-    return RowExplanation(title, "message", decision, notes, advice, lab.redactor)
+    return RowExplanation(title, _("message"), decision, notes, advice, lab.redactor)
 
 
 def _unmask(lab: Lab, text: str) -> str:

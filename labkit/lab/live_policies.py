@@ -15,6 +15,7 @@ import botocore.exceptions
 from labkit.backend.contract import NetworkFacts
 from labkit.backend.errors import LabError
 from labkit.catalog import Authorization, Caller, NetworkPath, build_request
+from labkit.i18n import _
 from labkit.lab import endpoints as ep
 from labkit.lab.iam import PrincipalPolicies, principal_name, principal_policies
 from labkit.policy import Decision, PolicySet, check_policy, evaluate, parse_policy
@@ -80,29 +81,36 @@ def evaluate_live(
     service = _service_of(action)
     facts = _facts(lab)
     if facts is None:
-        notes.append("no VPC to read an endpoint from (the run is not set up; or pass vpc_id)")
+        notes.append(_("no VPC to read an endpoint from (the run is not set up; or pass vpc_id)"))
     endpoint = _live_endpoint(lab, service, facts)
     endpoint_text = None
     if endpoint_policy is not None:
         endpoint_text = _as_policy_text(lab, endpoint_policy, "vpc-endpoint")
-        notes.append("what-if: the endpoint policy given, not the one in force")
+        notes.append(_("what-if: the endpoint policy given, not the one in force"))
     elif endpoint is not None:
         endpoint_text = endpoint.get("PolicyDocument") or None
         if ep.run_of(endpoint) != lab.run_id:
             notes.append(
-                f"the endpoint policy read is {endpoint['VpcEndpointId']}'s "
-                f"({ep.owner_label(endpoint)}), the one private DNS sends calls to"
+                _(
+                    "the endpoint policy read is {vpce}'s ({owner}), the one private DNS sends "
+                    "calls to"
+                ).format(vpce=endpoint["VpcEndpointId"], owner=ep.owner_label(endpoint))
             )
     if via_endpoint is None:
         via_endpoint = endpoint_text is not None and (
             endpoint is None or bool(endpoint.get("PrivateDnsEnabled"))
         )
         notes.append(
-            "assumed the request went through the "
-            + ("endpoint (it exists, private DNS on)" if via_endpoint else "public path")
+            _("assumed the request went through the endpoint (it exists, private DNS on)")
+            if via_endpoint
+            else _("assumed the request went through the public path")
         )
     elif via_endpoint and endpoint_text is None:
-        notes.append(f"there is no {service} endpoint now: its policy cannot be judged")
+        notes.append(
+            _("there is no {service} endpoint now: its policy cannot be judged").format(
+                service=service
+            )
+        )
     identity = _identity(lab, principal, identity_policy, notes)
     org_id = facts.org_id if facts else None
     caller = Caller.from_arn(principal, org_id=org_id)
@@ -145,7 +153,7 @@ def _identity(
     lab: Lab, principal: str, what_if: str | Mapping[str, Any] | None, notes: list[str]
 ) -> PrincipalPolicies:
     if what_if is not None:
-        notes.append("what-if: the identity policy given, not the principal's own")
+        notes.append(_("what-if: the identity policy given, not the principal's own"))
         return PrincipalPolicies(
             "what-if", "what-if", {"what-if": _as_policy_text(lab, what_if, "identity")}
         )
@@ -156,11 +164,15 @@ def _identity(
         notes += found.notes
         if found.identity or not found.notes:
             if found.boundary_arn:
-                notes.append(f"permissions boundary {found.boundary_arn} read and judged")
+                notes.append(
+                    _("permissions boundary {arn} read and judged").format(arn=found.boundary_arn)
+                )
             return found
     notes.append(
-        f"the identity policies of {principal} are not readable from this lab: assumed to allow "
-        "the action (only the other policies are judged)"
+        _(
+            "the identity policies of {principal} are not readable from this lab: assumed to "
+            "allow the action (only the other policies are judged)"
+        ).format(principal=principal)
     )
     return PrincipalPolicies("assumed", principal, {"assumed-allow": json.dumps(_ALLOW_ALL)})
 

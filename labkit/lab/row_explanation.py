@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from labkit.i18n import _
 from labkit.policy import Decision, Explanation
-from labkit.policy.kinds import KIND_LABELS
+from labkit.policy.kinds import kind_label
 from labkit.redact import Redactor
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class RowExplanation:
     def summary(self) -> str:
         """One sentence: the decision and the policy type that made it."""
         if self.explanation is None:
-            return "never reached authorization: " + "; ".join(self.notes)
+            return _("never reached authorization: {notes}").format(notes="; ".join(self.notes))
         return self.explanation.summary
 
     @property
@@ -62,13 +63,12 @@ class RowExplanation:
         return self.redactor(self.explanation.to_frame())
 
     def __str__(self) -> str:
-        lines = [self.title, f"source: {self.source}"]
-        lines += [f"note: {n}" for n in self.notes]
+        lines = [self.title, _("source: {source}").format(source=self.source)]
+        lines += [_("note: {note}").format(note=n) for n in self.notes]
         if self.explanation is not None:
-            lines += ["", self.explanation.summary]
-            lines += ["At fault:" if self.decision and not self.decision.allowed else "Decided by:"]
+            lines += ["", self.explanation.summary, self._fault_head() + ":"]
             lines += [f"  - {f}" for f in self.at_fault]
-        lines += [f"What would change it: {a}" for a in self.advice]
+        lines += [_("What would change it: {advice}").format(advice=a) for a in self.advice]
         if self.explanation is not None:
             lines += ["", self.explanation.to_text()]
         return self.redactor.text("\n".join(lines))
@@ -82,23 +82,29 @@ class RowExplanation:
     def _repr_html_(self) -> str:
         esc = lambda s: html.escape(self.redactor.text(s))  # noqa: E731
         parts = [f'<div class="labkit-explain"><p><strong>{esc(self.title)}</strong></p>']
-        parts.append(f"<p><em>source: {esc(self.source)}</em></p>")
-        parts += [f"<p>note: {esc(n)}</p>" for n in self.notes]
+        parts.append(f"<p><em>{esc(_('source: {source}').format(source=self.source))}</em></p>")
+        parts += [f"<p>{esc(_('note: {note}').format(note=n))}</p>" for n in self.notes]
         if self.explanation is not None:
             parts.append(f"<p>{esc(self.explanation.summary)}</p>")
-            head = "At fault" if self.decision and not self.decision.allowed else "Decided by"
             items = "".join(f"<li>{esc(f)}</li>" for f in self.at_fault)
-            parts.append(f"<p>{head}:</p><ul>{items}</ul>")
-        parts += [f"<p>What would change it: {esc(a)}</p>" for a in self.advice]
+            parts.append(f"<p>{esc(self._fault_head())}:</p><ul>{items}</ul>")
+        parts += [
+            f"<p>{esc(_('What would change it: {advice}').format(advice=a))}</p>"
+            for a in self.advice
+        ]
         if self.explanation is not None:
             steps = pd.DataFrame([s.to_dict() for s in self.explanation.steps])
             parts.append(steps.to_html(index=False, classes="labkit-explain-steps"))
             parts.append(
-                "<details><summary>every statement and condition</summary><pre>"
+                f"<details><summary>{esc(_('every statement and condition'))}</summary><pre>"
                 f"{esc(self.explanation.to_text())}</pre></details>"
             )
         parts.append("</div>")
         return "".join(parts)
+
+    def _fault_head(self) -> str:
+        denied = self.decision is not None and not self.decision.allowed
+        return _("At fault") if denied else _("Decided by")
 
 
 # -- what decided -----------------------------------------------------------------------------
@@ -108,14 +114,22 @@ def _sid(statement: Any) -> str:
 
 def _check_text(check: Any) -> str:
     if check.operator:
-        got = "missing" if check.request_values is None else ", ".join(check.request_values)
-        return (
-            f"Condition {check.operator} {check.key}: policy {', '.join(check.policy_values)}, "
-            f"request {got} ({check.detail})"
+        got = _("missing") if check.request_values is None else ", ".join(check.request_values)
+        return _("Condition {operator} {key}: policy {values}, request {got} ({detail})").format(
+            operator=check.operator,
+            key=check.key,
+            values=", ".join(check.policy_values),
+            got=got,
+            detail=check.detail,
         )
     if check.element in ("Resource", "NotResource", "Action", "NotAction"):
         got = ", ".join(check.request_values or [])
-        return f"{check.element} {', '.join(check.policy_values)}: {check.detail} (request: {got})"
+        return _("{element} {values}: {detail} (request: {got})").format(
+            element=check.element,
+            values=", ".join(check.policy_values),
+            detail=check.detail,
+            got=got,
+        )
     return f"{check.element}: {check.detail}"
 
 
@@ -128,7 +142,9 @@ def faults(explanation: Explanation) -> list[str]:
     """
     if explanation.decision == "Allowed":
         return [
-            f"{KIND_LABELS[r.kind]} {r.policy}: {r.path}{_sid(r)} allows it"
+            _("{label} {policy}: {path}{sid} allows it").format(
+                label=kind_label(r.kind), policy=r.policy, path=r.path, sid=_sid(r)
+            )
             for r in explanation.deciding
         ]
     out: list[str] = []
@@ -143,10 +159,19 @@ def faults(explanation: Explanation) -> list[str]:
                 ):
                     continue
                 conditions = [_check_text(c) for c in statement.checks if c.operator]
+                text = (
+                    _("{label} {policy}: {path}{sid} Deny matches: {conditions}")
+                    if conditions
+                    else _("{label} {policy}: {path}{sid} Deny matches (no condition)")
+                )
                 out.append(
-                    f"{KIND_LABELS[policy.kind]} {policy.label}: {statement.path}"
-                    f"{_sid(statement)} Deny matches"
-                    + (": " + "; ".join(conditions) if conditions else " (no condition)")
+                    text.format(
+                        label=kind_label(policy.kind),
+                        policy=policy.label,
+                        path=statement.path,
+                        sid=_sid(statement),
+                        conditions="; ".join(conditions),
+                    )
                 )
         return out
     for policy in explanation.policies:
@@ -154,15 +179,24 @@ def faults(explanation: Explanation) -> list[str]:
             continue
         allows = [s for s in policy.statements if s.effect == "Allow"]
         if not allows:
-            out.append(f"{KIND_LABELS[policy.kind]} {policy.label} has no Allow statement")
+            out.append(
+                _("{label} {policy} has no Allow statement").format(
+                    label=kind_label(policy.kind), policy=policy.label
+                )
+            )
         for statement in allows:
             failed = [_check_text(c) for c in statement.checks if not c.matched]
             out.append(
-                f"{KIND_LABELS[policy.kind]} {policy.label}: {statement.path}{_sid(statement)} "
-                "does not allow it: " + "; ".join(failed)
+                _("{label} {policy}: {path}{sid} does not allow it: {failed}").format(
+                    label=kind_label(policy.kind),
+                    policy=policy.label,
+                    path=statement.path,
+                    sid=_sid(statement),
+                    failed="; ".join(failed),
+                )
             )
     if not out and explanation.denied_by == "resource":
-        out.append("no resource-based policy of the other account allows the caller")
+        out.append(_("no resource-based policy of the other account allows the caller"))
     return out
 
 
@@ -175,26 +209,30 @@ def _resource_pattern(resource: str) -> str:
 def suggestion(decision: Decision) -> str:
     """What change would let the denied request through (one sentence, with a statement)."""
     request, kind = decision.request, decision.denied_by
-    label = KIND_LABELS.get(kind or "", "policy")
+    label = kind_label(kind) if kind else _("policy")
     if decision.explicit:
         hit = decision.deny
-        where = f"{hit.statement.path}{_sid(hit.statement)}" if hit else "the Deny"
-        return (
-            f"narrow {where} of the {label} (its Resource or Condition) so it no longer covers "
-            f"{request.action} on {request.resource}, or remove it"
-        )
+        where = f"{hit.statement.path}{_sid(hit.statement)}" if hit else _("the Deny")
+        return _(
+            "narrow {where} of the {label} (its Resource or Condition) so it no longer covers "
+            "{action} on {resource}, or remove it"
+        ).format(where=where, label=label, action=request.action, resource=request.resource)
     statement: dict[str, Any] = {"Effect": "Allow"}
     if kind == "vpc-endpoint":
         statement["Principal"] = "*"
     statement.update(Action=request.action, Resource=_resource_pattern(request.resource))
     if kind in ("vpc-endpoint", "identity", "permission-boundary", "session"):
-        return f"add to the {label} a statement such as {json.dumps(statement)}"
+        return _("add to the {label} a statement such as {statement}").format(
+            label=label, statement=json.dumps(statement)
+        )
     if kind == "resource":
-        return (
+        return _(
             "the resource belongs to another account: its owner must allow the caller in a "
             "resource-based policy (and the caller's own policies must allow it too)"
         )
-    return f"the {label} must allow {request.action} on {request.resource}"
+    return _("the {label} must allow {action} on {resource}").format(
+        label=label, action=request.action, resource=request.resource
+    )
 
 
 # -- probe rows ------------------------------------------------------------------------------

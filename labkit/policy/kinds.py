@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from labkit.i18n import N_, _
+
 PolicyKind = Literal[
     "identity", "resource", "vpc-endpoint", "scp", "rcp", "permission-boundary", "session"
 ]
@@ -28,16 +30,21 @@ EXPLICIT_DENY_ORDER: tuple[PolicyKind, ...] = (
     "resource",
 )
 
-#: How each kind is named in explanations.
+#: How each kind is named in explanations (English: AWS's names; :func:`kind_label` translates).
 KIND_LABELS: dict[str, str] = {
-    "identity": "identity-based policy",
-    "resource": "resource-based policy",
-    "vpc-endpoint": "VPC endpoint policy",
-    "scp": "service control policy",
-    "rcp": "resource control policy",
-    "permission-boundary": "permissions boundary",
-    "session": "session policy",
+    "identity": N_("identity-based policy"),
+    "resource": N_("resource-based policy"),
+    "vpc-endpoint": N_("VPC endpoint policy"),
+    "scp": N_("service control policy"),
+    "rcp": N_("resource control policy"),
+    "permission-boundary": N_("permissions boundary"),
+    "session": N_("session policy"),
 }
+
+
+def kind_label(kind: str) -> str:
+    """How ``kind`` is named in an explanation, in labkit's current language."""
+    return _(KIND_LABELS.get(kind, kind))
 
 
 def error_code(kind: str) -> str:

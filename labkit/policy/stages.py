@@ -29,7 +29,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from labkit.policy.kinds import KIND_LABELS, PolicyKind
+from labkit.i18n import N_, _
+from labkit.policy.kinds import PolicyKind, kind_label
 from labkit.policy.model import Policy, Statement
 from labkit.policy.policy_set import PolicySet
 from labkit.policy.principals import GrantLevel, ParsedPrincipal
@@ -43,9 +44,9 @@ Match = Callable[[Statement, Request], bool]
 GRANT_RANK: dict[GrantLevel, int] = {"everyone": 0, "direct": 1, "role": 2, "account": 3}
 
 #: Why an endpoint policy is not evaluated for a request that does not traverse the endpoint.
-NOT_THROUGH_ENDPOINT = "not evaluated: the request does not traverse the VPC endpoint"
+NOT_THROUGH_ENDPOINT = N_("not evaluated: the request does not traverse the VPC endpoint")
 #: Why SCPs are not evaluated for an anonymous request or a service principal.
-SCP_NOT_FOR_CALLER = (
+SCP_NOT_FOR_CALLER = N_(
     "not evaluated: SCPs affect only IAM users and roles of the organization's accounts, not "
     "anonymous requests or service principals"
 )
@@ -114,9 +115,11 @@ def run_stages(
     if request.action_lower in NO_PERMISSION_ACTIONS:
         if trace is not None:
             trace.step(
-                "no permission needed",
+                N_("no permission needed"),
                 "pass",
-                f"{request.action} needs no permission; no policy, not even a Deny, applies",
+                _("{action} needs no permission; no policy, not even a Deny, applies").format(
+                    action=request.action
+                ),
             )
         return _ALLOWED
     deny = explicit_deny(request, policies, match, trace)
@@ -208,10 +211,11 @@ def explicit_deny(
             first = hit
     if trace is not None:
         if trace.denies:
-            where = ", ".join(f"{KIND_LABELS[h.kind]} {h.policy.label!r}" for h in trace.denies)
-            trace.step("explicit deny", "deny", f"a Deny statement matches in: {where}")
+            where = ", ".join(f"{kind_label(h.kind)} {h.policy.label!r}" for h in trace.denies)
+            detail = _("a Deny statement matches in: {where}").format(where=where)
+            trace.step(N_("explicit deny"), "deny", detail)
         else:
-            trace.step("explicit deny", "pass", "no Deny statement matches")
+            trace.step(N_("explicit deny"), "pass", _("no Deny statement matches"))
     return first
 
 
@@ -223,10 +227,10 @@ def organization_levels(
     trace: Trace | None,
 ) -> PolicyKind | None:
     """Steps 2 and 3: an Allow at every level of the organization path."""
-    name = "service control policies" if kind == "scp" else "resource control policies"
+    name = N_("service control policies") if kind == "scp" else N_("resource control policies")
     if not levels:
         if trace is not None:
-            trace.step(name, "skip", "none apply")
+            trace.step(name, "skip", _("none apply"))
         return None
     missing = [
         number
@@ -235,9 +239,11 @@ def organization_levels(
     ]
     if trace is not None:
         if missing:
-            trace.step(name, "deny", f"no Allow at level(s) {missing} (0 = root)")
+            detail = _("no Allow at level(s) {missing} (0 = root)").format(missing=missing)
+            trace.step(name, "deny", detail)
         else:
-            trace.step(name, "pass", f"an Allow at each of {len(levels)} level(s)")
+            detail = _("an Allow at each of {count} level(s)").format(count=len(levels))
+            trace.step(name, "pass", detail)
     return kind if missing else None
 
 
@@ -250,7 +256,7 @@ def service_control_policies(
         return None  # nothing to check or record
     if levels and not applicable("scp", request):
         if trace is not None:
-            trace.step("service control policies", "skip", SCP_NOT_FOR_CALLER)
+            trace.step(N_("service control policies"), "skip", _(SCP_NOT_FOR_CALLER))
         return None
     return organization_levels("scp", levels, request, match, trace)
 
@@ -270,19 +276,18 @@ def endpoint_policy(
 ) -> PolicyKind | None:
     """Step 4: the endpoint policy allows (or does not apply: not via the endpoint, or none)."""
     policy = policies.vpc_endpoint
-    name = "VPC endpoint policy"
+    name = N_("VPC endpoint policy")
     if policy is None or not request.via_endpoint:
         if trace is not None:
-            trace.step(
-                name, "skip", "no endpoint policy given" if policy is None else NOT_THROUGH_ENDPOINT
-            )
+            detail = _("no endpoint policy given") if policy is None else _(NOT_THROUGH_ENDPOINT)
+            trace.step(name, "skip", detail)
         return None
     allowed_by = first_match(policy.allows, request, match)
     if trace is not None:
         if allowed_by is not None:
-            trace.step(name, "pass", f"allowed by {allowed_by.path}")
+            trace.step(name, "pass", _("allowed by {path}").format(path=allowed_by.path))
         else:
-            trace.step(name, "deny", "no statement allows the request")
+            trace.step(name, "deny", _("no statement allows the request"))
     return None if allowed_by is not None else "vpc-endpoint"
 
 
@@ -330,11 +335,13 @@ def principal_permissions(
     if trace is not None:
         if resource is not None:
             detail = (
-                f"an Allow names the caller ({grant})" if grant else "no Allow names the caller"
+                _("an Allow names the caller ({grant})").format(grant=grant)
+                if grant
+                else _("no Allow names the caller")
             )
-            trace.step("resource-based policy", "pass" if grant else "none", detail)
-        detail = "an Allow matches" if identity else "no Allow matches"
-        trace.step("identity-based policies", "pass" if identity else "none", detail)
+            trace.step(N_("resource-based policy"), "pass" if grant else "none", detail)
+        detail = _("an Allow matches") if identity else _("no Allow matches")
+        trace.step(N_("identity-based policies"), "pass" if identity else "none", detail)
     cross_account = request.cross_account
     waived = not cross_account and grant in ("everyone", "direct")
     limit: PolicyKind | None = None
@@ -351,9 +358,9 @@ def principal_permissions(
     if grant is None and resource is not None and policies.resource_must_allow:
         if trace is not None:
             trace.step(
-                "resource-based policy must allow",
+                N_("resource-based policy must allow"),
                 "deny",
-                "this resource-based policy (a role trust policy) must allow the caller itself",
+                _("this resource-based policy (a role trust policy) must allow the caller itself"),
             )
         return "resource"
     if waived:
@@ -375,17 +382,17 @@ def session_limit(
 
     ``waived`` when a resource-based policy names the caller itself: the limit does not apply.
     """
-    name = "permissions boundary" if kind == "permission-boundary" else "session policy"
+    name = N_("permissions boundary") if kind == "permission-boundary" else N_("session policy")
     if waived:
         if trace is not None:
-            trace.step(name, "skip", "a resource-based policy names the caller itself")
+            trace.step(name, "skip", _("a resource-based policy names the caller itself"))
         return None
     allowed = allows(policy, request, match)
     if trace is not None:
         trace.step(
             name,
             "pass" if allowed else "deny",
-            "an Allow matches" if allowed else "no Allow matches",
+            _("an Allow matches") if allowed else _("no Allow matches"),
         )
     return None if allowed else kind
 

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from labkit.backend.calls import Call
+from labkit.i18n import set_language
 from labkit.lab.facade import Lab
 from labkit.lab.launch import start as start_lab
 from labkit.ui.diagram import LabDiagram, lab_diagram
@@ -44,6 +45,12 @@ class NotebookLab(Lab):
         return Playground(self, service=service, calls=calls)
 
 
-def start(backend: str | None = None, **options: Any) -> NotebookLab:
-    """Start a lab for a notebook: :func:`labkit.lab.start` with the displays attached."""
+def start(backend: str | None = None, *, lang: str | None = None, **options: Any) -> NotebookLab:
+    """Start a lab for a notebook: :func:`labkit.lab.start` with the displays attached.
+
+    ``lang`` (``"en"``, ``"ja"``) chooses the language of labkit's own words for this kernel
+    (:func:`labkit.i18n.set_language`); without it ``LABKIT_LANG`` or JupyterLab's locale decide.
+    """
+    if lang is not None:
+        set_language(lang)
     return start_lab(backend, lab_class=NotebookLab, **options)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from labkit.policy.kinds import KIND_LABELS
+from labkit.i18n import _
+from labkit.policy.kinds import kind_label
 
 if TYPE_CHECKING:
     import pandas
@@ -34,28 +35,44 @@ FRAME_COLUMNS = [
 
 
 def _policy_title(policy: PolicyExplanation) -> str:
-    level = f" (level {policy.level})" if policy.level is not None else ""
+    level = _(" (level {level})").format(level=policy.level) if policy.level is not None else ""
     name = f" {policy.label!r}" if policy.label != policy.kind else ""
-    return f"{KIND_LABELS[policy.kind]}{name}{level}: {policy.outcome}"
+    return f"{kind_label(policy.kind)}{name}{level}: {policy.outcome}"
 
 
 def render_text(explanation: Explanation) -> str:
     """The explanation as indented plain text."""
     request = explanation.request
-    via = "through the VPC endpoint" if request["viaEndpoint"] else "not through the VPC endpoint"
+    via = (
+        _("through the VPC endpoint")
+        if request["viaEndpoint"]
+        else _("not through the VPC endpoint")
+    )
+    denied_by = (
+        _(" (denied by: {label})").format(label=kind_label(explanation.denied_by))
+        if explanation.denied_by
+        else ""
+    )
     lines = [
-        f"Decision: {explanation.decision}"
-        + (f" (denied by: {KIND_LABELS[explanation.denied_by]})" if explanation.denied_by else ""),
-        f"Request: {request['principal']} -> {request['action']} on {request['resource']} ({via})",
+        _("Decision: {decision}").format(decision=explanation.decision) + denied_by,
+        _("Request: {principal} -> {action} on {resource} ({via})").format(
+            principal=request["principal"],
+            action=request["action"],
+            resource=request["resource"],
+            via=via,
+        ),
         explanation.summary,
     ]
     if explanation.guardrail:
-        lines.append(f"Guardrail that blocked it: {KIND_LABELS[explanation.guardrail]}")
-    lines.append("Steps:")
+        lines.append(
+            _("Guardrail that blocked it: {label}").format(label=kind_label(explanation.guardrail))
+        )
+    lines.append(_("Steps:"))
     lines.extend(
-        f"  {_STEP_MARK.get(s.outcome, s.outcome)} {s.name}: {s.detail}" for s in explanation.steps
+        f"  {_STEP_MARK.get(s.outcome, s.outcome)} {_(s.name)}: {s.detail}"
+        for s in explanation.steps
     )
-    lines.append("Policies:")
+    lines.append(_("Policies:"))
     for policy in explanation.policies:
         lines.append(f"  {_policy_title(policy)}")
         if not policy.applicable:
@@ -72,18 +89,23 @@ def render_text(explanation: Explanation) -> str:
                 if check.operator:
                     values = ", ".join(repr(v) for v in check.policy_values)
                     got = (
-                        "missing"
+                        _("missing")
                         if check.request_values is None
                         else ", ".join(map(repr, check.request_values))
                     )
-                    lines.append(f"          policy: {values}; request: {got}")
+                    lines.append(
+                        "          "
+                        + _("policy: {values}; request: {got}").format(values=values, got=got)
+                    )
                 resolved = {k: v for k, v in check.variables.items()}
                 if resolved:
                     shown = ", ".join(
-                        f"${{{k}}}={v!r}" if v is not None else f"${{{k}}} unresolved"
+                        f"${{{k}}}={v!r}"
+                        if v is not None
+                        else _("${{{name}}} unresolved").format(name=k)
                         for k, v in resolved.items()
                     )
-                    lines.append(f"          variables: {shown}")
+                    lines.append("          " + _("variables: {shown}").format(shown=shown))
     return "\n".join(lines)
 
 

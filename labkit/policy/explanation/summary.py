@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from labkit.i18n import _
 from labkit.policy.explanation.statements import StatementExplanation
 from labkit.policy.explanation.tree import PolicyExplanation, StatementRef
-from labkit.policy.kinds import KIND_LABELS, PolicyKind
+from labkit.policy.kinds import PolicyKind, kind_label
 from labkit.policy.request import Request
 from labkit.policy.stages import DecisionValue, DenyHit
 
@@ -70,28 +71,34 @@ def summary(
     policies: list[PolicyExplanation],
 ) -> str:
     """One sentence: the decision, what decided it, and the guardrail (``blocked_by``) if any."""
-    what = f"{request.action} on {request.resource}"
+    what = _("{action} on {resource}").format(action=request.action, resource=request.resource)
     if decision == "Allowed":
-        allowed_by = sorted({KIND_LABELS[p.kind] for p in policies if p.allows})
-        return f"Allowed: {what} — allowed by {', '.join(allowed_by)}; no Deny applies."
-    label = KIND_LABELS[denied_by or "identity"]
+        allowed_by = sorted({kind_label(p.kind) for p in policies if p.allows})
+        return _("Allowed: {what} — allowed by {policies}; no Deny applies.").format(
+            what=what, policies=", ".join(allowed_by)
+        )
+    label = kind_label(denied_by or "identity")
     if decision == "ExplicitlyDenied":
         where = ""
         if deny is not None:
             sid = f" {deny.statement.sid}" if deny.statement.sid else ""
             where = f" ({deny.statement.path}{sid})"
-        text = f"Explicitly denied: a Deny in the {label}{where} matches {what}."
+        text = _("Explicitly denied: a Deny in the {label}{where} matches {what}.").format(
+            label=label, where=where, what=what
+        )
         if blocked_by:
-            text += f" Without it the request would be allowed: the {label} blocked it."
+            text += _(" Without it the request would be allowed: the {label} blocked it.").format(
+                label=label
+            )
         return text
     if blocked_by:
-        return (
-            f"Implicitly denied: the principal's policies allow {what}, but no statement of "
-            f"the {label} allows it, so the {label} blocked an otherwise allowed request."
-        )
+        return _(
+            "Implicitly denied: the principal's policies allow {what}, but no statement of "
+            "the {label} allows it, so the {label} blocked an otherwise allowed request."
+        ).format(what=what, label=label)
     if denied_by == "resource":
-        return (
-            f"Implicitly denied: the resource belongs to another account, and no "
-            f"resource-based policy there allows {what} for this caller."
-        )
-    return f"Implicitly denied: no {label} allows {what}."
+        return _(
+            "Implicitly denied: the resource belongs to another account, and no "
+            "resource-based policy there allows {what} for this caller."
+        ).format(what=what)
+    return _("Implicitly denied: no {label} allows {what}.").format(label=label, what=what)

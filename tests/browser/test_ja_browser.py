@@ -1,0 +1,196 @@
+"""The Japanese course in a real browser: a private JupyterLab in Japanese (the language pack,
+locale ja_JP, LABKIT_LANG=ja) runs notebooks/ja/05_playground.ipynb in Debian chromium; every
+character on the page (menus, Japanese prose, the widgets, the diagram) is drawn with a real
+glyph, not a tofu box. The CJK font is Debian's fonts-noto-cjk (.ci/run installs it).
+
+How a missing glyph is told apart: each character is drawn on a canvas in the font its element
+uses; chromium falls back through the installed fonts as it does for the page, and a character
+no font covers comes out as the .notdef glyph (a box) or nothing. The same drawing of a code
+point no font has (U+10FFFD) is the tofu to compare with; the test first proves the detector
+flags that and a noncharacter, and passes 日本語.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from labserver import JupyterLab, alive
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = "05_playground.ipynb"
+CJK_FONT = "Noto Sans CJK JP"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+WAIT_MS = 120_000
+LOCALE_SETTING = "@jupyterlab/translation-extension/plugin.jupyterlab-settings"
+
+#: (char, family) -> {"tofu": bool, "blank": bool}; chars drawn at 32 px on a 48 px canvas.
+GLYPH_CHECK = """
+async ([chars, cjkFont]) => {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 48;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  const draw = (text, family) => {
+    ctx.clearRect(0, 0, 48, 48);
+    ctx.font = `32px ${family}`;
+    ctx.textBaseline = 'top';
+    ctx.fillStyle = '#000';
+    ctx.fillText(text, 4, 4);
+    return ctx.getImageData(0, 0, 48, 48).data;
+  };
+  const same = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+  const out = [];
+  for (const [ch, family] of chars) {
+    const tofu = draw('\\u{10FFFD}', family);
+    const got = draw(ch, family);
+    out.push({ch, family, tofu: same(got, tofu), blank: got.every(v => v === 0)});
+  }
+  let installed = false;
+  try {
+    const face = new FontFace('labkit-cjk-probe', `local("${cjkFont}")`);
+    await face.load();
+    document.fonts.add(face);
+    installed = document.fonts.check('16px labkit-cjk-probe', '日本語');
+  } catch (e) { installed = false; }
+  return {results: out, installed};
+}
+"""
+
+#: Every visible character above U+007F on the page with the font family of its element.
+PAGE_CHARS = """
+() => {
+  const seen = new Map();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!el || !el.getClientRects().length) continue;  // not rendered
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden') continue;
+    const where = el.closest('svg.labkit-diagram') ? 'diagram'
+      : el.closest('.jupyter-widgets, .widget-output, .labkit-results-view') ? 'widgets'
+      : el.closest('.jp-MarkdownOutput') ? 'prose' : 'jupyterlab';
+    for (const ch of walker.currentNode.textContent) {
+      if (ch.codePointAt(0) <= 0x7f || /\\s/.test(ch)) continue;
+      const key = ch + '\\u0000' + style.fontFamily;
+      if (!seen.has(key)) seen.set(key, [ch, style.fontFamily, where]);
+    }
+  }
+  return [...seen.values()];
+}
+"""
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("LABKIT_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (LABKIT_REQUIRE_BROWSER=1: the browser test must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        _missing("Debian chromium is not on PATH. Fix: sudo apt-get install -y chromium")
+    if importlib.util.find_spec("playwright") is None:
+        _missing("playwright for Python is missing. Fix: .venv/bin/pip install -e '.[test]'")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def jupyter(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[JupyterLab]:
+    root = tmp_path_factory.mktemp("root")
+    shutil.copy(ROOT / "notebooks" / "ja" / NOTEBOOK, root / NOTEBOOK)
+    home = tmp_path_factory.mktemp("jupyter-home")
+    server = JupyterLab(root, home)
+    locale = Path(server.env["JUPYTERLAB_SETTINGS_DIR"], LOCALE_SETTING)
+    locale.parent.mkdir(parents=True, exist_ok=True)
+    locale.write_text(json.dumps({"locale": "ja_JP"}), encoding="utf-8")
+    server.env["LABKIT_LANG"] = "ja"  # what `make lab LANG=ja` sets
+    started: list[int] = []
+    try:
+        server.start()
+        yield server
+    finally:
+        started = server.stop()
+    assert not alive(started), f"processes left running: {alive(started)}"
+
+
+@pytest.fixture(scope="module")
+def page(jupyter: JupyterLab, chromium: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            tab = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
+            tab.set_default_timeout(WAIT_MS)
+            tab.goto(jupyter.notebook_url(NOTEBOOK))
+            tab.locator(".jp-Notebook .jp-Cell").first.wait_for()
+            yield tab
+        finally:
+            browser.close()
+
+
+def wait_text(page: Any, selector: str, text: str) -> str:
+    locator = page.locator(selector).first
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while time.monotonic() < deadline:
+        if locator.count() and text in (shown := locator.inner_text()):
+            return str(shown)
+        time.sleep(0.25)
+    tail = str(page.inner_text("body"))[-3000:]
+    raise AssertionError(f"{selector!r} never showed {text!r}; page ends with:\n{tail}")
+
+
+def wait_count(page: Any, selector: str, count: int) -> None:
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while page.locator(selector).count() < count:
+        assert time.monotonic() < deadline, f"fewer than {count} {selector!r}"
+        time.sleep(0.25)
+
+
+def glyphs(page: Any, chars: list[list[str]]) -> dict[str, Any]:
+    return page.evaluate(GLYPH_CHECK, [[[c, f] for c, f, *_ in chars], CJK_FONT])
+
+
+def test_the_detector_tells_tofu_from_glyphs(page: Any) -> None:
+    family = "sans-serif"
+    found = glyphs(page, [["\U0010fffd", family], ["\u0378", family], ["日", family]])
+    assert found["installed"], f"{CJK_FONT} is not installed: apt-get install fonts-noto-cjk"
+    tofu, unassigned, kanji = found["results"]
+    assert tofu["tofu"] and (unassigned["tofu"] or unassigned["blank"])
+    assert not kanji["tofu"] and not kanji["blank"]
+
+
+def test_japanese_notebook_widgets_and_diagram_have_every_glyph(page: Any) -> None:
+    started = time.perf_counter()
+    wait_text(page, "#jp-main-statusbar", "アイドル")  # JupyterLab itself speaks Japanese
+    page.get_by_role("menuitem", name="実行", exact=True).click()
+    page.get_by_role("menuitem", name="すべてのセルを実行", exact=True).click()
+    wait_count(page, "svg.labkit-diagram", 2)  # the widget's and the last cell's: all has run
+    wait_text(page, ".labkit-results-view", "13")
+    wait_text(page, "#jp-main-statusbar", "アイドル")
+    chars = page.evaluate(PAGE_CHARS)
+    areas = {where for *_, where in chars}
+    assert {"prose", "jupyterlab", "widgets", "diagram"} <= areas, f"characters only in {areas}"
+    cjk = [c for c, *_ in chars if "\u3040" <= c <= "\u9fff"]
+    assert len(set(cjk)) > 100, f"only {len(set(cjk))} distinct Japanese characters on the page"
+    found = glyphs(page, chars)
+    missing = [
+        (r["ch"], f"U+{ord(r['ch']):04X}", where)
+        for r, (*_, where) in zip(found["results"], chars, strict=True)
+        if r["tofu"] or r["blank"]
+    ]
+    assert not missing, f"drawn as tofu (no font has the glyph): {missing}"
+    print(
+        f"\nbrowser (ja): {len(chars)} character/font pairs, {len(set(cjk))} distinct Japanese, "
+        f"all with glyphs, in {time.perf_counter() - started:.1f} s"
+    )
