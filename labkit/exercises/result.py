@@ -8,16 +8,27 @@ from typing import Any, Literal
 
 import pandas as pd
 
-Status = Literal["pass", "fail", "todo"]
-_HEAD = {"pass": "pass", "fail": "not yet", "todo": "fill in your answer"}
-_COLOUR = {"pass": "#009E73", "fail": "#D55E00", "todo": "#0072B2"}  # Okabe-Ito
+Status = Literal["pass", "fail", "todo", "no-lab"]
+_HEAD = {
+    "pass": "pass",
+    "fail": "not yet",
+    "todo": "fill in your answer",
+    "no-lab": "not checked",
+}
+_COLOUR = {  # Okabe-Ito
+    "pass": "#009E73",
+    "fail": "#D55E00",
+    "todo": "#0072B2",
+    "no-lab": "#0072B2",
+}
 
 
 @dataclass
 class CheckResult:
     """The outcome of :func:`labkit.exercises.check`.
 
-    ``status``: ``"pass"``, ``"fail"`` (see ``hints``) or ``"todo"`` (the answer is still ``...``).
+    ``status``: ``"pass"``, ``"fail"`` (see ``hints``), ``"todo"`` (the answer is still ``...``)
+    or ``"no-lab"`` (no running lab to check against: ``summary`` says which cell to run).
     ``rows``: one row per probe the check made (label, expected, got, ok, request_id).
     """
 

@@ -31,14 +31,18 @@ if TYPE_CHECKING:
 def check(exercise_id: str, answer: Any, lab: Lab | None = None) -> CheckResult:
     """Check ``answer`` to exercise ``exercise_id`` against ``lab`` (default: the running lab).
 
-    The answer still ``...``: "fill in your answer". A policy that does not parse or validate: a
-    failed result whose hint gives line and column (nothing is applied). Otherwise the answer is
-    applied, the exercise's probes run through the lab, and the previous policy is restored.
+    The answer still ``...``: "fill in your answer". No running lab (stopped, a kernel restart,
+    another scenario): "not checked", with the one cell to run. A policy that does not parse or
+    validate: a failed result whose hint gives line and column (nothing is applied). Otherwise
+    the answer is applied, the exercise's probes run through the lab, and the previous policy is
+    restored.
     """
     spec = exercise(exercise_id)
     if _is_placeholder(answer):
         return CheckResult(spec.id, "todo", f"replace ... with {spec.placeholder}")
-    lab = _running_lab(spec, lab)
+    lab, missing = _running_lab(spec, lab)
+    if lab is None:
+        return CheckResult(spec.id, "no-lab", missing)
     kind = "identity" if spec.answer_kind == "identity-policy" else "vpc-endpoint"
     try:
         text = lab.policy_text(answer)
@@ -51,12 +55,10 @@ def check(exercise_id: str, answer: Any, lab: Lab | None = None) -> CheckResult:
             for f in problems[:3]
         ]
         return CheckResult(spec.id, "fail", f"the {KIND_LABELS[kind]} is not valid", hints)
-    with _applied(lab, spec, text):
-        frame = lab.raw(lab.probe([_call(lab, p) for p in spec.probes]))
-        rows, hints = _compare(lab, spec, frame)
-    more_rows, more_hints = _what_ifs(lab, spec, text)
-    rows += more_rows
-    hints += more_hints
+    try:
+        rows, hints = _probe_and_compare(lab, spec, text)
+    except LabError as exc:  # the lab went away or refused mid-check: its state was restored
+        return CheckResult(spec.id, "no-lab", f"{exc.problem}. Fix: {exc.fix}")
     table = pd.DataFrame(rows, columns=["check", "expected", "got", "ok", "request_id"])
     failed = int((~table["ok"]).sum())
     if failed:
@@ -65,27 +67,49 @@ def check(exercise_id: str, answer: Any, lab: Lab | None = None) -> CheckResult:
     return CheckResult(spec.id, "pass", f"all {len(table)} checks as asked", [], table)
 
 
+def _probe_and_compare(lab: Lab, spec: Exercise, text: str) -> tuple[list[list[Any]], list[str]]:
+    with _applied(lab, spec, text):
+        frame = lab.raw(lab.probe([_call(lab, p) for p in spec.probes]))
+        rows, hints = _compare(lab, spec, frame)
+    more_rows, more_hints = _what_ifs(lab, spec, text)
+    return rows + more_rows, hints + more_hints
+
+
 def _is_placeholder(answer: Any) -> bool:
     if answer is Ellipsis or answer is None:
         return True
     return isinstance(answer, str) and answer.strip() in ("", "...")
 
 
-def _running_lab(spec: Exercise, lab: Lab | None) -> Lab:
+def setup_line(spec: Exercise) -> str:
+    """The set-up cell the exercise's notebook starts with, as one line of code."""
+    options = f"scenario={spec.scenario!r}" if spec.scenario else ""
+    return f"lab = labkit.start({options})"
+
+
+def _running_lab(spec: Exercise, lab: Lab | None) -> tuple[Lab | None, str]:
+    """The lab to check against, or None and one line saying which cell to run first."""
+    given = lab
     if lab is None:
         lab = current()
-    if lab is None or getattr(lab, "_stopped", False):
-        raise LabError(
-            "no running lab to check the exercise against",
-            f"start one first: lab = labkit.start(scenario={spec.scenario or 'walkthrough'!r})",
-        )
+    setup = (
+        f"run the set-up cell at the top of notebook {spec.notebook} ({setup_line(spec)}), "
+        "then this cell again"
+    )
+    if lab is None or not _is_running(lab):
+        why = "the lab was stopped" if given is not None else "no lab is running in this kernel"
+        return None, f"{why}: {setup}"
     if spec.scenario and lab.scenario != spec.scenario:
-        raise LabError(
-            f"exercise {spec.id} needs the {spec.scenario!r} scenario; this lab runs "
-            f"{lab.scenario!r}",
-            f"start it with lab = labkit.start(scenario={spec.scenario!r})",
+        return None, (
+            f"this exercise needs a lab with scenario={spec.scenario!r} (the running one has "
+            f"{lab.scenario!r}): {setup}"
         )
-    return lab
+    return lab, ""
+
+
+def _is_running(lab: Lab) -> bool:
+    running = getattr(lab, "running", None)
+    return bool(running) if running is not None else not getattr(lab, "_stopped", False)
 
 
 # -- state: apply, then restore ----------------------------------------------------------------

@@ -13,15 +13,26 @@ import pandas as pd
 
 from labkit.backend.calls import Call
 from labkit.lab.facade import Lab
+from labkit.lab.launch import choose_backend
 from labkit.lab.launch import start as start_lab
 from labkit.ui.diagram import LabDiagram, lab_diagram
 from labkit.ui.editor import PolicyEditor
+from labkit.ui.lab_errors import show_lab_errors_briefly
 from labkit.ui.playground import Playground
+from labkit.ui.progress import NotebookProgress
 from labkit.ui.results import style_results
 
 
 class NotebookLab(Lab):
     """A running lab with its displays: styled results, the live diagram, the policy editor."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._progress = NotebookProgress()
+
+    def progress(self, text: str | None) -> None:
+        """A long step's progress under the running cell, cleared when it is done."""
+        self._progress(text)
 
     def results(self, frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> Any:
         """``frame`` as a styled table (words, symbols, colours), with a diff to ``previous``."""
@@ -45,5 +56,16 @@ class NotebookLab(Lab):
 
 
 def start(backend: str | None = None, **options: Any) -> NotebookLab:
-    """Start a lab for a notebook: :func:`labkit.lab.start` with the displays attached."""
-    return start_lab(backend, lab_class=NotebookLab, **options)
+    """Start a lab for a notebook: :func:`labkit.lab.start` with the displays attached.
+
+    While a local lab starts, a progress line says so; a :class:`LabError` in a later cell
+    shows as its problem and fix, without a traceback through labkit.
+    """
+    show_lab_errors_briefly()
+    starting = NotebookProgress()
+    if not options.get("quiet") and choose_backend(backend) == "local":
+        starting("starting a local lab on 127.0.0.1 (moto, gateway, DNS, metadata) ...")
+    try:
+        return start_lab(backend, lab_class=NotebookLab, **options)
+    finally:
+        starting(None)

@@ -28,8 +28,7 @@ def stored():
 
 def test_the_playground_opens_on_the_walkthrough_policy(stored) -> None:
     (cell,) = stored.cells_tagged("playground")
-    (output,) = cell.outputs
-    assert WIDGET in output["data"]  # a live widget, with a text fallback
+    assert len([o for o in cell.outputs if WIDGET in o.get("data", {})]) == 1  # a live widget
     shown = stored.plain("playground")
     assert shown.startswith("Playground\nstatus: policy in force: walkthrough.")
     found = re.search(r"13 calls: ✔ (\d+) allowed, ✖ (\d+) denied", shown)
