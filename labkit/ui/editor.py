@@ -51,6 +51,7 @@ class PolicyEditor:
         self.last: Applied | None = None
         self.validation: Validation = Validation()
         self.listeners: list[Any] = []  # called with the Applied of each apply
+        self._quiet_template = False
 
         self.template = widgets.Dropdown(
             description="template",
@@ -130,13 +131,33 @@ class PolicyEditor:
         return self.validation
 
     def load_template(self, name: str) -> str:
-        """Put template ``name`` (or ``""``: the policy in force) into the editor; not applied."""
-        self.textarea.value = self.model.template_text(name) if name else self.model.in_force()
+        """Put template ``name`` (or ``""``: the policy in force) into the editor; not applied.
+
+        The template list shows ``name`` too, so list and text never disagree."""
+        if not name:
+            return self.revert()
+        self.textarea.value = self.model.template_text(name)
+        self._show_template(name)
         self.check()
         if self.validation.ok:
-            what = f"template {name}" if name else "the policy in force"
-            self._set_status(f"loaded {what} (not applied yet). {self.status}")
+            self._set_status(f"loaded template {name} (not applied yet). {self.status}")
         return self.text
+
+    def revert(self) -> str:
+        """Put the policy in force back into the editor (whatever was typed is dropped)."""
+        self.textarea.value = self.model.in_force()
+        self._show_template("")
+        self.check()
+        self._set_status(f"policy in force: {self.model.in_force_name()}. {self.status}")
+        return self.text
+
+    def _show_template(self, name: str) -> None:
+        """Select ``name`` in the template list without loading it again."""
+        self._quiet_template = True
+        try:
+            self.template.value = name
+        finally:
+            self._quiet_template = False
 
     def add_statement(self, statement: Mapping[str, Any]) -> str:
         """Append ``statement`` to the policy in the editor (not applied yet)."""
@@ -151,6 +172,8 @@ class PolicyEditor:
         finally:
             self.apply_button.disabled = False
         self.last = outcome
+        if outcome.applied:  # what the editor holds is now the policy in force
+            self._show_template("")
         self._set_status(outcome.status)
         if outcome.frame is not None:
             self.results.update(outcome.frame)
@@ -170,7 +193,8 @@ class PolicyEditor:
         self.check()
 
     def _on_template(self, change: dict[str, Any]) -> None:
-        self.load_template(str(change["new"]))
+        if not self._quiet_template:
+            self.load_template(str(change["new"]))
 
     def _on_apply(self, _button: widgets.Button) -> None:
         self.apply()

@@ -20,7 +20,7 @@ from labkit.ui.editor import PolicyEditor
 from labkit.ui.lab_errors import show_lab_errors_briefly
 from labkit.ui.playground import Playground
 from labkit.ui.progress import NotebookProgress
-from labkit.ui.results import style_results
+from labkit.ui.results import ResultsTable
 
 
 class NotebookLab(Lab):
@@ -34,9 +34,10 @@ class NotebookLab(Lab):
         """A long step's progress under the running cell, cleared when it is done."""
         self._progress(text)
 
-    def results(self, frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> Any:
-        """``frame`` as a styled table (words, symbols, colours), with a diff to ``previous``."""
-        return style_results(self.show(frame), None if previous is None else self.show(previous))
+    def results(self, frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> ResultsTable:
+        """``frame`` as a compact table (who, operation, target, decision in symbol and words,
+        denied by), with a diff to ``previous``; every column one click away."""
+        return ResultsTable(self.show(frame), None if previous is None else self.show(previous))
 
     def diagram(self) -> LabDiagram:
         """An SVG of the lab drawn from its live state, with the last results on the paths."""
