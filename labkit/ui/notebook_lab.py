@@ -63,6 +63,9 @@ def start(backend: str | None = None, **options: Any) -> NotebookLab:
     shows as its problem and fix, without a traceback through labkit.
     """
     show_lab_errors_briefly()
+    # whole DNS names, IDs and ARNs in tables (HTML wraps them; the text form keeps them on a line)
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.width", 250)
     starting = NotebookProgress()
     if not options.get("quiet") and choose_backend(backend) == "local":
         starting("starting a local lab on 127.0.0.1 (moto, gateway, DNS, metadata) ...")

@@ -259,6 +259,9 @@ def screenshot_outputs(page: Any, notebook: str, viewport: str) -> list[str]:
     """Screenshots of each output holding a table, a diagram or a widget; the file names."""
     SHOTS.mkdir(exist_ok=True)
     outputs = page.locator(".jp-Notebook .jp-Cell")
+    width = VIEWPORTS[viewport][0]
+    page.set_viewport_size({"width": width, "height": 2400})  # a tall cell fits in one shot
+    page.wait_for_timeout(200)
     written = []
     for index in range(outputs.count()):
         cell = outputs.nth(index)
@@ -272,6 +275,7 @@ def screenshot_outputs(page: Any, notebook: str, viewport: str) -> list[str]:
         cell.scroll_into_view_if_needed()
         cell.screenshot(path=str(SHOTS / name))
         written.append(name)
+    page.set_viewport_size({"width": width, "height": VIEWPORTS[viewport][1]})
     return written
 
 

@@ -28,5 +28,5 @@ def test_the_notebook_runs_clean_in_the_browser(
     assert not seen.problems, "\n".join(seen.problems)
     assert not seen.console_errors, "\n".join(seen.console_errors)
     if seen.exercise:
-        assert seen.exercise["wrong"].startswith("not yet"), seen.exercise["wrong"]
-        assert seen.exercise["right"].startswith("pass"), seen.exercise["right"]
+        assert "\nnot yet — " in seen.exercise["wrong"], seen.exercise["wrong"]
+        assert "\npass — " in seen.exercise["right"], seen.exercise["right"]
