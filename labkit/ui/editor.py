@@ -25,10 +25,17 @@ if TYPE_CHECKING:
 IN_FORCE = "(the policy in force)"
 STATUS_CLASS = "labkit-status"
 # plain CSS (no JavaScript): the policy in the code font, so columns line up with the status line
+# line numbers beside the text: both in the code font, one line height, no wrapping, and the
+# box as tall as the text, so number and line stay side by side without any JavaScript
 EDITOR_CSS = (
-    "<style>.labkit-policy-text textarea {font-family: var(--jp-code-font-family, monospace);"
-    " font-size: var(--jp-code-font-size, 13px);}</style>"
+    "<style>.labkit-policy-text textarea, .labkit-gutter pre {"
+    "font-family: var(--jp-code-font-family, monospace); font-size: 13px; line-height: 18px;}"
+    ".labkit-policy-text textarea {white-space: pre; overflow-wrap: normal; overflow-x: auto;"
+    " padding: 4px 6px;}"
+    ".labkit-gutter pre {margin: 0; padding: 5px 6px 0 0; text-align: right; color: #767676;"
+    " user-select: none;}</style>"
 )
+MIN_ROWS = 12
 
 
 class PolicyEditor:
@@ -62,10 +69,13 @@ class PolicyEditor:
         self.textarea = widgets.Textarea(
             value=self.model.in_force(),
             continuous_update=False,  # validate when the learner leaves the box, not per key
-            rows=18,
-            layout={"width": "100%"},
+            rows=MIN_ROWS,
+            layout={"flex": "1 1 auto", "width": "auto"},
         )
         self.textarea.add_class("labkit-policy-text")
+        self.gutter = widgets.HTML(layout={"flex": "0 0 auto"})
+        self.gutter.add_class("labkit-gutter")
+        self._number_lines()
         self.status_line = widgets.HTML()
         self.status_line.add_class(STATUS_CLASS)
         self.lint_box = widgets.HTML()
@@ -87,7 +97,7 @@ class PolicyEditor:
             [
                 widgets.HTML(EDITOR_CSS),
                 widgets.HBox([self.template, self.apply_button]),
-                self.textarea,
+                widgets.HBox([self.gutter, self.textarea], layout={"width": "100%"}),
                 self.status_line,
                 self.lint_box,
                 self.output,
@@ -118,8 +128,18 @@ class PolicyEditor:
         """The lint findings shown under the status line."""
         return self.validation.lint_lines()
 
+    def line_numbers(self) -> list[int]:
+        """The numbers shown beside the text: one per line (the status line names them)."""
+        return list(range(1, self.text.count("\n") + 2))
+
+    def _number_lines(self) -> None:
+        numbers = self.line_numbers()
+        self.textarea.rows = max(MIN_ROWS, len(numbers) + 1)  # no inner scrolling: numbers align
+        self.gutter.value = "<pre>" + "\n".join(str(n) for n in numbers) + "</pre>"
+
     def check(self) -> Validation:
         """Validate the text now and show the result (what leaving the text box does)."""
+        self._number_lines()
         self.validation = validate(self.text)
         self._set_status(self.validation.status())
         lines = self.validation.lint_lines()

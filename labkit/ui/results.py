@@ -179,8 +179,15 @@ def display_frame(
     columns = SHOWN if full else COMPACT
     shown = shown[[name for name, _ in columns]].rename(columns=dict(columns))
     if previous is not None:
-        shown.insert(0, "change", diff_runs(previous, frame))
+        changes = diff_runs(previous, frame)
+        shown.insert(0, "change", changes if full else [_symbols(c) for c in changes])
     return shown.reset_index(drop=True)
+
+
+def _symbols(change: str) -> str:
+    """``"✔ → ⊘"`` of ``"✔ → ⊘ now denied (explicit deny)"``: the decision column beside it
+    says the rest in words."""
+    return change.split(" now ", 1)[0]
 
 
 SUCCESS_BODY_CHARS = 120
@@ -194,10 +201,12 @@ def _shown_message(message: str, error_code: str) -> str:
 
 
 def breakable(value: Any) -> str:
-    """``value`` escaped for HTML, with a line-break opportunity after each ``:`` and ``/`` of
-    an ARN or path, so long identifiers wrap between their parts, never inside a word."""
-    text = html.escape(str(value))
-    return re.sub(r"([:/,])(?=\S)", r"\1<wbr>", text)
+    """``value`` escaped for HTML, wrapping only after a ``:``, ``/``, ``,`` or space: each part
+    in between is kept whole (no break at its hyphens), so ARNs and names never split mid-word."""
+    parts = re.split(r"(?<=[:/,\s])", str(value))
+    return "<wbr>".join(
+        f'<span style="white-space: nowrap">{html.escape(part)}</span>' for part in parts if part
+    )
 
 
 def _decision_css(decisions: pd.Series) -> Callable[[Any], str]:
@@ -253,8 +262,7 @@ def style_results(
         .set_table_attributes(f'class="{FULL_CLASS if full else TABLE_CLASS}"')
         .map(_decision_css(frame["decision"]), subset=["decision"])
         .format(escape="html")
-        .format(breakable, subset=["resource" if full else "target"])
-        .set_properties(subset=["decision"], **{"white-space": "nowrap"})
+        .format(breakable, subset=["who", "denied by", "resource" if full else "target"])
         .set_table_styles(TABLE_STYLES)
     )
     if full:
@@ -269,7 +277,7 @@ def style_results(
         )
     if previous is not None:
         styler = styler.map(_change_css, subset=["change"]).set_properties(
-            subset=["change"], **{"white-space": "nowrap"}
+            subset=["change"], **{"white-space": "nowrap" if not full else "normal"}
         )
     return styler
 
@@ -277,7 +285,8 @@ def style_results(
 def results_html(frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> str:
     """The compact table, the legend, and every column one click away (scrolling sideways)."""
     compact = style_results(frame, previous).to_html()
-    full = style_results(frame, caption=f"{len(frame)} calls, every column", full=True).to_html()
+    caption = f"{len(frame)} calls, every column"
+    full = style_results(frame, previous, caption=caption, full=True).to_html()
     return (
         f"{SCROLL_CSS}<div class='labkit-scroll'>{compact}</div>"
         f"<div class='labkit-legend' style='font-size: 0.85em'>{html.escape(legend_line())}</div>"

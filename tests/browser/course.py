@@ -198,12 +198,24 @@ def all_cells_ran(page: Any) -> bool:
     return bool(prompts) and all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts)
 
 
+def errors_shown(page: Any) -> list[str]:
+    """The text of every Python error output on the page."""
+    return list(
+        page.eval_on_selector_all(
+            '[data-mime-type="application/vnd.jupyter.error"]',
+            "els => els.map(e => e.innerText.slice(0, 1500))",
+        )
+    )
+
+
 def run_all(page: Any) -> None:
     wait_until(lambda: kernel_idle(page), "the kernel to be idle", page)
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    wait_until(lambda: all_cells_ran(page), "every cell to run", page)
+    wait_until(lambda: all_cells_ran(page) or errors_shown(page), "every cell to run", page)
     wait_until(lambda: kernel_idle(page), "the kernel to be idle after Run All", page)
+    errors = errors_shown(page)
+    assert not errors, "Run All stopped at a Python error:\n" + "\n".join(errors)
 
 
 def cell_by_tag(page: Any, notebook: str, tag: str) -> Any:

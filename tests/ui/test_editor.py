@@ -132,3 +132,14 @@ def test_the_editor_is_a_text_area_a_status_line_and_a_button(editor) -> None:
     bundle = editor._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert editor.status in bundle["text/plain"]
+
+
+def test_the_lines_are_numbered_beside_the_text_as_the_status_names_them(editor) -> None:
+    editor.text = '{\n  "Statement": [\n    {"Effect" "Allow"}\n  ]\n}'
+    assert editor.line_numbers() == [1, 2, 3, 4, 5]
+    assert editor.gutter.value == "<pre>1\n2\n3\n4\n5</pre>"
+    assert editor.status.startswith("✖ line 3, column ")
+    assert editor.textarea.rows >= 6  # as tall as the text: no inner scrolling
+    editor.load_template("walkthrough")
+    assert editor.line_numbers()[-1] == editor.text.count("\n") + 1
+    assert editor.template.value == "walkthrough"  # the list shows what the editor holds
