@@ -178,7 +178,7 @@ def explain_message(
     if unmasked != (principal, resource):
         notes.append("the masked IDs (XXXXXXXXXXXX) were read as this lab's account and instance")
     principal, resource = unmasked
-    said = f"{parsed.decision} by {parsed.policy_type or 'an unnamed policy type (2019 wording)'}"
+    said = f"{parsed.decision} by {parsed.policy_type or 'a policy type it does not name'}"
     notes.append(f"the message says: {said} ({parsed.style} wording)")
     decision, more = evaluate_live(
         lab,
@@ -190,8 +190,14 @@ def explain_message(
         identity_policy=identity_policy,
     )
     notes += more
-    if decision.allowed:
-        notes.append("with these policies the request is allowed: something changed since")
+    trying = endpoint_policy is not None or identity_policy is not None
+    if decision.allowed and trying:
+        notes.append("with the policies given (what-if) the request would be allowed")
+    elif decision.allowed:
+        notes.append(
+            "with the policies in force now the request is allowed: they changed after the "
+            "message was written"
+        )
     elif parsed.denied_by and decision.denied_by != parsed.denied_by:
         notes.append(
             f"with these policies it is denied by {decision.denied_by}, not by {parsed.denied_by}"

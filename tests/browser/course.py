@@ -167,6 +167,10 @@ class NotebookVisit:
     console_errors: list[str] = field(default_factory=list)
     exercise: dict[str, str] = field(default_factory=dict)
     screenshots: list[str] = field(default_factory=list)
+    dirty_on_open: bool = False
+    dirty_after_run: bool = False  # proves the page marks a change (so the check above can fail)
+    saved_outputs: int = -1  # code cells with outputs in the file after Save (want 0)
+    reopened_problems: list[str] = field(default_factory=list)
 
 
 def notebook_names() -> list[str]:
@@ -308,7 +312,11 @@ def visit(browser: Any, server: Any, notebook: str, run_viewport: str) -> Notebo
         started = time.perf_counter()
         page.goto(server.notebook_url(notebook))
         page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+        wait_until(lambda: kernel_idle(page), "the kernel to start", page)
+        page.wait_for_timeout(500)
+        found.dirty_on_open = page.locator(".lm-TabBar-tab.jp-mod-dirty").count() > 0
         run_all(page)
+        found.dirty_after_run = page.locator(".lm-TabBar-tab.jp-mod-dirty").count() > 0
         found.exercise = check_exercise(page, notebook)
         found.seconds = time.perf_counter() - started
         order = [run_viewport, *[v for v in VIEWPORTS if v != run_viewport]]
@@ -318,6 +326,24 @@ def visit(browser: Any, server: Any, notebook: str, run_viewport: str) -> Notebo
             found.problems += [f"{viewport}: {p}" for p in page_problems(page)]
             if os.environ.get("LABKIT_BROWSER_SCREENSHOTS", "1") != "0":
                 found.screenshots += screenshot_outputs(page, notebook, viewport)
+        found.saved_outputs, found.reopened_problems = save_and_reopen(page, server, notebook)
     finally:
         context.close()
     return found
+
+
+def save_and_reopen(page: Any, server: Any, notebook: str) -> tuple[int, list[str]]:
+    """Save (as autosave would), count code cells with outputs in the file, reopen the notebook
+    and list what the page then shows wrong (a widget error, for one)."""
+    page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+s")
+    wait_until(lambda: page.locator(".lm-TabBar-tab.jp-mod-dirty").count() == 0, "the save", page)
+    stored = json.loads((server.root / notebook).read_text(encoding="utf-8"))
+    with_outputs = sum(
+        1 for c in stored["cells"] if c["cell_type"] == "code" and (c.get("outputs") or [])
+    )
+    page.reload()
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+    wait_until(lambda: kernel_idle(page), "the kernel after reopening", page)
+    page.wait_for_timeout(500)
+    return with_outputs, page_problems(page)

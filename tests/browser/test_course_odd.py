@@ -25,7 +25,11 @@ def test_the_notebook_runs_clean_in_the_browser(
         f"\n{notebook}: Run All at {viewport} + exercise in {seen.seconds:.1f} s; "
         f"{len(seen.screenshots)} screenshots"
     )
+    assert not seen.dirty_on_open, "opening the notebook marked it modified"
+    assert seen.dirty_after_run, "Run All did not mark the notebook modified: is the check blind?"
     assert not seen.problems, "\n".join(seen.problems)
+    assert seen.saved_outputs == 0, f"{seen.saved_outputs} cells kept their outputs in the file"
+    assert not seen.reopened_problems, "\n".join(seen.reopened_problems)
     assert not seen.console_errors, "\n".join(seen.console_errors)
     if seen.exercise:
         assert "\nnot yet — " in seen.exercise["wrong"], seen.exercise["wrong"]
