@@ -310,7 +310,7 @@ def visit(browser: Any, server: Any, notebook: str, run_viewport: str) -> Notebo
     page.on("pageerror", lambda e: found.console_errors.append(f"page error: {e}"))
     try:
         started = time.perf_counter()
-        page.goto(server.notebook_url(notebook))
+        page.goto(server.notebook_url(notebook) + "&reset")  # a fresh workspace: one tab
         page.locator(".jp-Notebook .jp-Cell").first.wait_for()
         wait_until(lambda: kernel_idle(page), "the kernel to start", page)
         page.wait_for_timeout(500)
