@@ -1,4 +1,5 @@
-"""A :class:`labkit.LabError` in a notebook cell shows as what went wrong and how to fix it.
+"""How the course notebooks show things: a LabError as its problem and fix, pandas tables
+without words broken at a hyphen.
 
 IPython would print a traceback through labkit's internals; the learner needs two lines. The
 error still counts as an error (red output, Run All stops there), only shorter.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from IPython import get_ipython
+from IPython.display import display
 
 from labkit.backend.errors import LabError
 
@@ -24,6 +26,16 @@ def _handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: 
     lines = brief(value)
     shell._showtraceback(etype, value, lines)
     return lines
+
+
+WHOLE_WORDS_CSS = "<style>table.dataframe td, table.dataframe th {white-space: nowrap;}</style>"
+
+
+def show_whole_words() -> None:
+    """In a notebook, keep each cell of a pandas table on one line: a name such as
+    ``logs-test-allowed`` is never broken at a hyphen (a wide table scrolls sideways instead)."""
+    if get_ipython() is not None:
+        display({"text/html": WHOLE_WORDS_CSS}, raw=True)  # no text: nothing shows
 
 
 def show_lab_errors_briefly() -> None:

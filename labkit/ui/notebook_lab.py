@@ -17,7 +17,7 @@ from labkit.lab.launch import choose_backend
 from labkit.lab.launch import start as start_lab
 from labkit.ui.diagram import LabDiagram, lab_diagram
 from labkit.ui.editor import PolicyEditor
-from labkit.ui.lab_errors import show_lab_errors_briefly
+from labkit.ui.lab_errors import show_lab_errors_briefly, show_whole_words
 from labkit.ui.playground import Playground
 from labkit.ui.progress import NotebookProgress
 from labkit.ui.results import ResultsTable
@@ -63,6 +63,7 @@ def start(backend: str | None = None, **options: Any) -> NotebookLab:
     shows as its problem and fix, without a traceback through labkit.
     """
     show_lab_errors_briefly()
+    show_whole_words()
     # whole DNS names, IDs and ARNs in tables (HTML wraps them; the text form keeps them on a line)
     pd.set_option("display.max_colwidth", None)
     pd.set_option("display.width", 250)

@@ -129,6 +129,23 @@ PROBLEMS_JS = r"""
           break;
         }
       }
+      let broken = null;
+      for (const td of out.querySelectorAll('td, th')) {
+        const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node && !broken; node = walker.nextNode()) {
+          for (const word of node.textContent.matchAll(/\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, word.index);
+            range.setEnd(node, word.index + word[0].length);
+            const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            if (tops.size > 1) { broken = word[0]; break; }
+          }
+        }
+        if (broken) {
+          problems.push(`${where}: a word is broken across lines in a table: ${broken}`);
+          break;
+        }
+      }
       for (const td of out.querySelectorAll('td, th')) {
         const style = getComputedStyle(td);
         if (style.wordBreak === 'break-all' || style.overflowWrap === 'anywhere') {
