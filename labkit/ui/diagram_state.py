@@ -50,7 +50,7 @@ class EndpointFacts:
 
 
 @dataclass(frozen=True)
-class Gateway:
+class NetworkGateway:
     """How the VPC reaches the internet: an internet gateway or a NAT gateway."""
 
     kind: str  # "internet gateway" or "NAT gateway"
@@ -93,7 +93,7 @@ class LabPicture:
     last_run: int = 0  # rows in the last probe run (0: no run yet)
     route_table_id: str | None = None
     routes: tuple[Route, ...] = ()
-    gateways: tuple[Gateway, ...] = ()
+    gateways: tuple[NetworkGateway, ...] = ()
     endpoint_groups: tuple[SecurityGroup, ...] = ()
 
 
@@ -175,17 +175,17 @@ def _route_table(ec2: Any, vpc_id: str, subnet_id: str | None) -> tuple[str | No
     return str(chosen.get("RouteTableId")), routes
 
 
-def _gateways(ec2: Any, vpc_id: str) -> list[Gateway]:
+def _gateways(ec2: Any, vpc_id: str) -> list[NetworkGateway]:
     """The VPC's internet gateways and available NAT gateways."""
     igws = ec2.describe_internet_gateways(
         Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}]
     ).get("InternetGateways", [])
-    found = [Gateway("internet gateway", str(g["InternetGatewayId"])) for g in igws]
+    found = [NetworkGateway("internet gateway", str(g["InternetGatewayId"])) for g in igws]
     nats = ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]).get(
         "NatGateways", []
     )
     found += [
-        Gateway("NAT gateway", str(n["NatGatewayId"]))
+        NetworkGateway("NAT gateway", str(n["NatGatewayId"]))
         for n in nats
         if str(n.get("State", "available")) == "available"
     ]
