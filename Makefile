@@ -10,16 +10,25 @@ venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "labkit needs Python 3.11 or newer; run: make PYTHON=python3.11 ...")'
+	@echo "labkit: installing into $(VENV) (the first time takes a few minutes; pip lists each step)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e '.[test]'
+	@echo "labkit: $(VENV) is ready"
 	@touch $(STAMP)
 
 # JupyterLab makes a random token and prints the URL that carries it (a token passed on the
 # command line would be printed masked); LABKIT_JUPYTER_TOKEN sets one for facilitators who
 # hand it out. It refuses to run as root unless told; bound to 127.0.0.1 with a token, containers
 # that run as root (many workshop images) get --allow-root.
+# The course's contents manager saves notebooks without outputs (the clone stays clean) and
+# opens them as the kernel describes them (opening does not mark them modified). `exec`: the
+# server is make's own child, so stopping make (Ctrl-C, or kill <pid>) stops JupyterLab, which
+# shuts its kernels down, and each kernel stops its lab.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(LAB_NOTEBOOKS) \
+	@echo "labkit: starting JupyterLab on 127.0.0.1; open the http://127.0.0.1:.../lab?token=... URL it prints."
+	@echo "labkit: to stop: Ctrl-C twice here (or File > Shut Down in JupyterLab); the labs stop with it."
+	exec $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(LAB_NOTEBOOKS) \
+		--ServerApp.contents_manager_class=labkit.ui.course_contents.CourseContentsManager \
 		$$([ "$$(id -u)" = 0 ] && echo --allow-root) \
 		$${LABKIT_JUPYTER_TOKEN:+--IdentityProvider.token="$$LABKIT_JUPYTER_TOKEN"}
 

@@ -125,7 +125,7 @@ class SetupReport:
             f"<td>{html.escape(c.name)}</td>"
             f'<td style="color:{colours.get(c.status, "#E69F00")}"><b>'
             f"{html.escape(_(c.status))}</b></td>"
-            f"<td>{html.escape(c.found)}</td><td>{html.escape(c.fix)}</td></tr>"
+            f"<td>{_whole_words(c.found)}</td><td>{_whole_words(c.fix)}</td></tr>"
             for c in self.checks
         )
         return (
@@ -347,3 +347,13 @@ def setup_check(lab: bool = True) -> SetupReport:
     if lab:
         checks.append(check_local_lab())
     return SetupReport(tuple(checks), time.perf_counter() - started)
+
+
+def _whole_words(text: str) -> str:
+    """``text`` escaped, a word with a hyphen kept on one line (a path never breaks at one)."""
+    return " ".join(
+        f'<span style="white-space: nowrap">{html.escape(word)}</span>'
+        if "-" in word
+        else html.escape(word)
+        for word in text.split(" ")
+    )

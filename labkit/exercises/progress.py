@@ -14,7 +14,8 @@ definition, account IDs masked all the same) and the time. No policy text, no hi
 quote ARNs), no account or instance ID. A record that cannot be written never breaks the
 check: one warning, and the check's result as always.
 
-Outcome codes: ``pass``; ``todo`` (the answer is still ``...``); ``invalid-answer`` (not a
+Outcome codes: ``pass``; ``todo`` (the answer is still ``...``); ``no-lab`` (nothing checked:
+no running lab in the kernel — the participant may need the set-up cell); ``invalid-answer`` (not a
 policy, or a policy that does not validate: nothing was applied); ``wrong-outcome`` (applied,
 and some checks came out differently).
 
@@ -43,7 +44,7 @@ from labkit.redact import redact_text
 
 WORKSHOP_DIR_ENV = "LABKIT_WORKSHOP_DIR"
 RECORD_VERSION = 1
-OUTCOMES = ("pass", "todo", "invalid-answer", "wrong-outcome")
+OUTCOMES = ("pass", "todo", "no-lab", "invalid-answer", "wrong-outcome")
 STUCK_AFTER = 3
 """Attempts without a pass after which a participant counts as stuck on an exercise."""
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
@@ -66,7 +67,7 @@ def file_name(user: str) -> str:
 
 def outcome_of(result: CheckResult) -> str:
     """The outcome code of one check result."""
-    if result.status in ("pass", "todo"):
+    if result.status in ("pass", "todo", "no-lab"):
         return result.status
     return "invalid-answer" if result.rows is None else "wrong-outcome"
 

@@ -10,16 +10,27 @@ import pandas as pd
 
 from labkit.i18n import N_, _
 
-Status = Literal["pass", "fail", "todo"]
-_HEAD = {"pass": N_("pass"), "fail": N_("not yet"), "todo": N_("fill in your answer")}
-_COLOUR = {"pass": "#009E73", "fail": "#D55E00", "todo": "#0072B2"}  # Okabe-Ito
+Status = Literal["pass", "fail", "todo", "no-lab"]
+_HEAD = {
+    "pass": N_("pass"),
+    "fail": N_("not yet"),
+    "todo": N_("fill in your answer"),
+    "no-lab": N_("not checked"),
+}
+_COLOUR = {  # Okabe-Ito
+    "pass": "#009E73",
+    "fail": "#D55E00",
+    "todo": "#0072B2",
+    "no-lab": "#0072B2",
+}
 
 
 @dataclass
 class CheckResult:
     """The outcome of :func:`labkit.exercises.check`.
 
-    ``status``: ``"pass"``, ``"fail"`` (see ``hints``) or ``"todo"`` (the answer is still ``...``).
+    ``status``: ``"pass"``, ``"fail"`` (see ``hints``), ``"todo"`` (the answer is still ``...``)
+    or ``"no-lab"`` (no running lab to check against: ``summary`` says which cell to run).
     ``rows``: one row per probe the check made (label, expected, got, ok, request_id).
     """
 

@@ -35,15 +35,19 @@ if TYPE_CHECKING:
 def check(exercise_id: str, answer: Any, lab: Lab | None = None) -> CheckResult:
     """Check ``answer`` to exercise ``exercise_id`` against ``lab`` (default: the running lab).
 
-    The answer still ``...``: "fill in your answer". A policy that does not parse or validate: a
-    failed result whose hint gives line and column (nothing is applied). Otherwise the answer is
-    applied, the exercise's probes run through the lab, and the previous policy is restored.
+    The answer still ``...``: "fill in your answer". No running lab (stopped, a kernel restart,
+    another scenario): "not checked", with the one cell to run. A policy that does not parse or
+    validate: a failed result whose hint gives line and column (nothing is applied). Otherwise
+    the answer is applied, the exercise's probes run through the lab, and the previous policy is
+    restored.
     """
     spec = exercise(exercise_id)
     if _is_placeholder(answer):
         summary = _("replace ... with {placeholder}").format(placeholder=spec.shown("placeholder"))
         return CheckResult(spec.id, "todo", summary)
-    lab = _running_lab(spec, lab)
+    lab, missing = _running_lab(spec, lab)
+    if lab is None:
+        return CheckResult(spec.id, "no-lab", missing)
     if spec.answer_kind == "bypass-closing":  # notebook 10: every path run for real
         return check_bypasses(spec, answer, lab)
     kind = "identity" if spec.answer_kind == "identity-policy" else "vpc-endpoint"
@@ -63,12 +67,12 @@ def check(exercise_id: str, answer: Any, lab: Lab | None = None) -> CheckResult:
         ]
         summary = _("the {label} is not valid").format(label=kind_label(kind))
         return CheckResult(spec.id, "fail", summary, hints)
-    with _applied(lab, spec, text):
-        frame = lab.raw(lab.probe([_call(lab, p) for p in spec.probes]))
-        rows, hints = _compare(lab, spec, frame)
-    more_rows, more_hints = _what_ifs(lab, spec, text)
-    rows += more_rows
-    hints += more_hints
+    try:
+        rows, hints = _probe_and_compare(lab, spec, text)
+    except LabError as exc:  # the lab went away or refused mid-check: its state was restored
+        return CheckResult(
+            spec.id, "no-lab", _("{problem}. Fix: {fix}").format(problem=exc.problem, fix=exc.fix)
+        )
     table = pd.DataFrame(rows, columns=["check", "expected", "got", "ok", "request_id"])
     failed = int((~table["ok"]).sum())
     if failed:
@@ -80,29 +84,50 @@ def check(exercise_id: str, answer: Any, lab: Lab | None = None) -> CheckResult:
     return CheckResult(spec.id, "pass", summary, [], table)
 
 
+def _probe_and_compare(lab: Lab, spec: Exercise, text: str) -> tuple[list[list[Any]], list[str]]:
+    with _applied(lab, spec, text):
+        frame = lab.raw(lab.probe([_call(lab, p) for p in spec.probes]))
+        rows, hints = _compare(lab, spec, frame)
+    more_rows, more_hints = _what_ifs(lab, spec, text)
+    return rows + more_rows, hints + more_hints
+
+
 def _is_placeholder(answer: Any) -> bool:
     if answer is Ellipsis or answer is None:
         return True
     return isinstance(answer, str) and answer.strip() in ("", "...")
 
 
-def _running_lab(spec: Exercise, lab: Lab | None) -> Lab:
+def setup_line(spec: Exercise) -> str:
+    """The set-up cell the exercise's notebook starts with, as one line of code."""
+    options = f"scenario={spec.scenario!r}" if spec.scenario else ""
+    return f"lab = labkit.start({options})"
+
+
+def _running_lab(spec: Exercise, lab: Lab | None) -> tuple[Lab | None, str]:
+    """The lab to check against, or None and one line saying which cell to run first."""
+    given = lab
     if lab is None:
         lab = current()
-    if lab is None or getattr(lab, "_stopped", False):
-        raise LabError(
-            _("no running lab to check the exercise against"),
-            _("start one first: lab = labkit.start(scenario={scenario!r})").format(
-                scenario=spec.scenario or "walkthrough"
-            ),
+    setup = _(
+        "run the set-up cell at the top of notebook {notebook} ({setup}), then this cell again"
+    ).format(notebook=spec.notebook, setup=setup_line(spec))
+    if lab is None or not _is_running(lab):
+        why = (
+            _("the lab was stopped") if given is not None else _("no lab is running in this kernel")
         )
+        return None, f"{why}: {setup}"
     if spec.scenario and lab.scenario != spec.scenario:
-        raise LabError(
-            f"exercise {spec.id} needs the {spec.scenario!r} scenario; this lab runs "
-            f"{lab.scenario!r}",
-            f"start it with lab = labkit.start(scenario={spec.scenario!r})",
-        )
-    return lab
+        needs = _(
+            "this exercise needs a lab with scenario={wanted!r} (the running one has {running!r})"
+        ).format(wanted=spec.scenario, running=lab.scenario)
+        return None, f"{needs}: {setup}"
+    return lab, ""
+
+
+def _is_running(lab: Lab) -> bool:
+    running = getattr(lab, "running", None)
+    return bool(running) if running is not None else not getattr(lab, "_stopped", False)
 
 
 # -- state: apply, then restore ----------------------------------------------------------------

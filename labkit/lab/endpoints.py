@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import botocore.exceptions
@@ -138,15 +138,26 @@ def delete(ec2: Any, endpoint_id: str) -> None:
         raise LabError(f"{error.get('Code')}: {error.get('Message')}", "see the message above")
 
 
-def wait_available(ec2: Any, endpoint_id: str, timeout: float = 600.0) -> list[str]:
-    """Poll until the endpoint is ``available``; returns the states seen, in order."""
+def wait_available(
+    ec2: Any,
+    endpoint_id: str,
+    timeout: float = 600.0,
+    on_poll: Callable[[str, float], None] | None = None,
+) -> list[str]:
+    """Poll until the endpoint is ``available``; returns the states seen, in order.
+
+    ``on_poll(state, seconds)`` hears each state read and the time waited so far.
+    """
     seen: list[str] = []
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
     delay = 0.05
     while True:
         state = describe(ec2, endpoint_id).get("State", "")
         if not seen or seen[-1] != state:
             seen.append(state)
+        if on_poll is not None:
+            on_poll(state, time.monotonic() - started)
         if state.lower() == "available":
             return seen
         if state.lower() in GONE_STATES or time.monotonic() > deadline:

@@ -189,7 +189,7 @@ def explain_message(
     principal, resource = unmasked
     said = _("{decision} by {policy_type}").format(
         decision=parsed.decision,
-        policy_type=parsed.policy_type or _("an unnamed policy type (2019 wording)"),
+        policy_type=parsed.policy_type or _("a policy type it does not name"),
     )
     notes.append(
         _("the message says: {said} ({style} wording)").format(said=said, style=parsed.style)
@@ -204,8 +204,16 @@ def explain_message(
         identity_policy=identity_policy,
     )
     notes += more
-    if decision.allowed:
-        notes.append(_("with these policies the request is allowed: something changed since"))
+    trying = endpoint_policy is not None or identity_policy is not None
+    if decision.allowed and trying:
+        notes.append(_("with the policies given (what-if) the request would be allowed"))
+    elif decision.allowed:
+        notes.append(
+            _(
+                "with the policies in force now the request is allowed: they changed after the "
+                "message was written"
+            )
+        )
     elif parsed.denied_by and decision.denied_by != parsed.denied_by:
         notes.append(
             _("with these policies it is denied by {now}, not by {said}").format(

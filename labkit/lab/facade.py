@@ -37,6 +37,8 @@ from labkit.policy import check_policy
 from labkit.probe import Call, run_calls
 from labkit.redact import Redactor
 
+LONG_PROBE = 10  # a probe of this many calls or more shows its progress (the matrix has 13)
+
 
 class Lab:
     """A running lab. Create it with :func:`labkit.start`.
@@ -60,6 +62,10 @@ class Lab:
         self.history: list[pd.DataFrame] = []
         self._saved_env: kernel_env.SavedEnv | None = None
         self._stopped = False
+
+    def progress(self, text: str | None) -> None:
+        """A long step's progress (``None``: the step is done). Silent here; a notebook's lab
+        (:class:`labkit.ui.notebook_lab.NotebookLab`) shows it while the step runs."""
 
     # -- who and where ----------------------------------------------------------------------
     @property
@@ -217,7 +223,16 @@ class Lab:
         )
         self.lifecycle = [created.get("State", "")]
         if wait:
-            seen = ep.wait_available(self._ec2(), created["VpcEndpointId"])
+            endpoint_id = created["VpcEndpointId"]
+
+            def waiting(state: str, seconds: float) -> None:
+                if state.lower() != "available":
+                    self.progress(f"{endpoint_id} is {state} after {seconds:.1f} s; waiting ...")
+
+            try:
+                seen = ep.wait_available(self._ec2(), endpoint_id, on_poll=waiting)
+            finally:
+                self.progress(None)
             self.lifecycle += [s for s in seen if s != self.lifecycle[-1]]
         current = ep.describe(self._ec2(), created["VpcEndpointId"])
         return self.show(ep.summary(current))
@@ -357,7 +372,14 @@ class Lab:
         """Make the calls for real and return one row per call (see ``labkit.probe``)."""
         selected = self._callable(self._select(calls))
         self.backend.require_write("make probe calls (they write log events)")
-        frame = run_calls(self.backend, selected)
+        long = len(selected) >= LONG_PROBE
+        if long:
+            self.progress(f"making {len(selected)} calls through the lab, one after the other ...")
+        try:
+            frame = run_calls(self.backend, selected)
+        finally:
+            if long:
+                self.progress(None)
         self.history.append(frame)
         return self.show(frame)
 

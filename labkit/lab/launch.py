@@ -20,6 +20,7 @@ Profile = Literal["self-paced", "workshop"]
 L = TypeVar("L", bound=Lab)
 
 _current: Lab | None = None
+_beside: list[Lab] = []  # labs started with beside=True, stopped when the kernel ends
 
 
 def choose_backend(backend: str | None) -> str:
@@ -55,6 +56,7 @@ def start(
     vpc_id: str | None = None,
     run_id: str | None = None,
     quiet: bool = False,
+    beside: bool = False,
     lab_class: type[L] = Lab,  # type: ignore[assignment]
 ) -> L:
     """Start a lab and point this kernel at it; prints backend, Region and identity.
@@ -64,14 +66,16 @@ def start(
     continues a run, else the last one in the account and Region is reused; ``vpc_id`` uses
     your VPC instead of a lab VPC). ``profile="workshop"`` turns redaction of
     account and instance IDs on (``redact=`` overrides). A lab started earlier in this kernel is
-    stopped first, so ``!aws`` and ``!dig`` always go to the newest one. ``lab_class`` is the
+    stopped first, so ``!aws`` and ``!dig`` always go to the newest one; with ``beside=True`` it
+    keeps running, keeps the kernel's ``aws`` and ``dig``, and stays the lab exercises check
+    against (the new lab is stopped with ``.stop()`` or when the kernel ends). ``lab_class`` is the
     class of the lab returned (``labkit.ui`` passes one that adds the notebook's displays).
     """
     global _current
     chosen = choose_backend(backend)
     chosen_profile = choose_profile(profile)
     masked = (chosen_profile == "workshop") if redact is None else bool(redact)
-    if _current is not None:
+    if _current is not None and not beside:
         _current.stop()
         _current = None
     backend_impl = _start_backend(
@@ -87,8 +91,11 @@ def start(
     confirm = confirm or os.environ.get(CONFIRM_VARIABLE) or None
     if chosen == "aws" and confirm is not None:
         backend_impl.confirm(confirm)
-    lab.use_in_kernel("instance")
-    _current = lab
+    if beside:
+        _beside.append(lab)
+    else:
+        lab.use_in_kernel("instance")
+        _current = lab
     if not quiet:
         print(lab.banner())
         if chosen == "aws" and backend_impl.confirmed:
@@ -138,4 +145,11 @@ def stop() -> None:
         _current = None
 
 
-atexit.register(stop)
+def _stop_all() -> None:
+    """At exit: the current lab and every lab started beside it."""
+    stop()
+    while _beside:
+        _beside.pop().stop()
+
+
+atexit.register(_stop_all)

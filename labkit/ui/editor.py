@@ -25,10 +25,17 @@ if TYPE_CHECKING:
 IN_FORCE = "(the policy in force)"
 STATUS_CLASS = "labkit-status"
 # plain CSS (no JavaScript): the policy in the code font, so columns line up with the status line
+# line numbers beside the text: both in the code font, one line height, no wrapping, and the
+# box as tall as the text, so number and line stay side by side without any JavaScript
 EDITOR_CSS = (
-    "<style>.labkit-policy-text textarea {font-family: var(--jp-code-font-family, monospace);"
-    " font-size: var(--jp-code-font-size, 13px);}</style>"
+    "<style>.labkit-policy-text textarea, .labkit-gutter pre {"
+    "font-family: var(--jp-code-font-family, monospace); font-size: 13px; line-height: 18px;}"
+    ".labkit-policy-text textarea {white-space: pre; overflow-wrap: normal; overflow-x: auto;"
+    " padding: 4px 6px;}"
+    ".labkit-gutter pre {margin: 0; padding: 5px 6px 0 0; text-align: right; color: #767676;"
+    " user-select: none;}</style>"
 )
+MIN_ROWS = 12
 
 
 class PolicyEditor:
@@ -51,6 +58,7 @@ class PolicyEditor:
         self.last: Applied | None = None
         self.validation: Validation = Validation()
         self.listeners: list[Any] = []  # called with the Applied of each apply
+        self._quiet_template = False
 
         self.template = widgets.Dropdown(
             description="template",
@@ -61,10 +69,13 @@ class PolicyEditor:
         self.textarea = widgets.Textarea(
             value=self.model.in_force(),
             continuous_update=False,  # validate when the learner leaves the box, not per key
-            rows=18,
-            layout={"width": "100%"},
+            rows=MIN_ROWS,
+            layout={"flex": "1 1 auto", "width": "auto"},
         )
         self.textarea.add_class("labkit-policy-text")
+        self.gutter = widgets.HTML(layout={"flex": "0 0 auto"})
+        self.gutter.add_class("labkit-gutter")
+        self._number_lines()
         self.status_line = widgets.HTML()
         self.status_line.add_class(STATUS_CLASS)
         self.lint_box = widgets.HTML()
@@ -86,7 +97,7 @@ class PolicyEditor:
             [
                 widgets.HTML(EDITOR_CSS),
                 widgets.HBox([self.template, self.apply_button]),
-                self.textarea,
+                widgets.HBox([self.gutter, self.textarea], layout={"width": "100%"}),
                 self.status_line,
                 self.lint_box,
                 self.output,
@@ -117,8 +128,18 @@ class PolicyEditor:
         """The lint findings shown under the status line."""
         return self.validation.lint_lines()
 
+    def line_numbers(self) -> list[int]:
+        """The numbers shown beside the text: one per line (the status line names them)."""
+        return list(range(1, self.text.count("\n") + 2))
+
+    def _number_lines(self) -> None:
+        numbers = self.line_numbers()
+        self.textarea.rows = max(MIN_ROWS, len(numbers) + 1)  # no inner scrolling: numbers align
+        self.gutter.value = "<pre>" + "\n".join(str(n) for n in numbers) + "</pre>"
+
     def check(self) -> Validation:
         """Validate the text now and show the result (what leaving the text box does)."""
+        self._number_lines()
         self.validation = validate(self.text)
         self._set_status(self.validation.status())
         lines = self.validation.lint_lines()
@@ -130,13 +151,33 @@ class PolicyEditor:
         return self.validation
 
     def load_template(self, name: str) -> str:
-        """Put template ``name`` (or ``""``: the policy in force) into the editor; not applied."""
-        self.textarea.value = self.model.template_text(name) if name else self.model.in_force()
+        """Put template ``name`` (or ``""``: the policy in force) into the editor; not applied.
+
+        The template list shows ``name`` too, so list and text never disagree."""
+        if not name:
+            return self.revert()
+        self.textarea.value = self.model.template_text(name)
+        self._show_template(name)
         self.check()
         if self.validation.ok:
-            what = f"template {name}" if name else "the policy in force"
-            self._set_status(f"loaded {what} (not applied yet). {self.status}")
+            self._set_status(f"loaded template {name} (not applied yet). {self.status}")
         return self.text
+
+    def revert(self) -> str:
+        """Put the policy in force back into the editor (whatever was typed is dropped)."""
+        self.textarea.value = self.model.in_force()
+        self._show_template("")
+        self.check()
+        self._set_status(f"policy in force: {self.model.in_force_name()}. {self.status}")
+        return self.text
+
+    def _show_template(self, name: str) -> None:
+        """Select ``name`` in the template list without loading it again."""
+        self._quiet_template = True
+        try:
+            self.template.value = name
+        finally:
+            self._quiet_template = False
 
     def add_statement(self, statement: Mapping[str, Any]) -> str:
         """Append ``statement`` to the policy in the editor (not applied yet)."""
@@ -151,6 +192,8 @@ class PolicyEditor:
         finally:
             self.apply_button.disabled = False
         self.last = outcome
+        if outcome.applied:  # what the editor holds is now the policy in force
+            self._show_template("")
         self._set_status(outcome.status)
         if outcome.frame is not None:
             self.results.update(outcome.frame)
@@ -170,7 +213,8 @@ class PolicyEditor:
         self.check()
 
     def _on_template(self, change: dict[str, Any]) -> None:
-        self.load_template(str(change["new"]))
+        if not self._quiet_template:
+            self.load_template(str(change["new"]))
 
     def _on_apply(self, _button: widgets.Button) -> None:
         self.apply()

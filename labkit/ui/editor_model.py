@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from labkit.lab.facade import Lab
 
 KEPT = "not applied: the endpoint keeps the policy it had"
+ACCEPTED = "✔ EC2 would accept this endpoint policy"
 
 
 def _key(finding: Finding) -> tuple[str, int | None, int | None]:
@@ -66,8 +67,11 @@ class Validation:
         errors = sum(1 for f in self.lint if f.severity == "error")
         warnings = len(self.lint) - errors
         if not self.lint:
-            return "✔ valid endpoint policy; lint found nothing"
-        return f"✔ valid endpoint policy; lint: {errors} error(s), {warnings} warning(s) below"
+            return f"{ACCEPTED}; lint found nothing"
+        return (
+            f"{ACCEPTED}; lint: {errors} likely mistake(s), {warnings} warning(s) below "
+            "(EC2 does not refuse these)"
+        )
 
     def lint_lines(self) -> list[str]:
         """One line per lint finding: severity, place, message, fix."""

@@ -56,6 +56,10 @@ class Playground:
         """Load a template into the editor (not applied): walkthrough, full-access, ..."""
         return self.editor.load_template(template)
 
+    def revert(self) -> str:
+        """Put the policy in force back into the editor (what was typed is dropped)."""
+        return self.editor.revert()
+
     def add_statement(self, statement: Mapping[str, Any]) -> str:
         """Append ``statement`` to the policy in the editor (not applied yet)."""
         return self.editor.add_statement(statement)

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from labkit.backend.errors import LabError
-from labkit.ui.results import diff_lines, style_results
+from labkit.ui.results import diff_lines, results_html
 
 Explainer = Callable[[pd.DataFrame, int], Any]
 NO_RESULTS = "no results yet: apply a policy to run the calls"
@@ -31,12 +31,12 @@ class ResultsView:
         self.changes: list[str] = []
         self.diff = widgets.HTML(value="")
         self.diff.add_class("labkit-diff")
-        # a wide table scrolls sideways inside the widget instead of being cut at its edge
-        self.table = widgets.HTML(
-            value=f"<i>{NO_RESULTS}</i>", layout={"overflow": "auto", "max_width": "100%"}
-        )
+        # a wide table scrolls sideways inside its own box (results_html), never cut at the edge
+        self.table = widgets.HTML(value=f"<i>{NO_RESULTS}</i>", layout={"max_width": "100%"})
         self.table.add_class("labkit-results-view")
-        self.row = widgets.Dropdown(description="row", options=[], layout={"width": "34em"})
+        self.row = widgets.Dropdown(
+            description="row", options=[], layout={"width": "30em", "max_width": "100%"}
+        )
         self.explain_button = widgets.Button(
             description="Explain row", icon="question", tooltip="why was this row decided so?"
         )
@@ -52,7 +52,7 @@ class ResultsView:
         """Show ``frame``; the run shown before becomes the baseline of the diff."""
         self.previous, self.current = self.current, frame
         self.changes = diff_lines(self.previous, frame)
-        self.table.value = style_results(frame, self.previous).to_html()
+        self.table.value = results_html(frame, self.previous)
         self.diff.value = self._diff_html()
         self.row.options = [
             (f"{i}: {op} {target}" + (f" ({who})" if who != "instance" else ""), i)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 
 from labkit.ui.results import Counts
-from labkit.ui.theme import DECISION_STYLE, OKABE_ITO
+from labkit.ui.theme import OKABE_ITO, decision_parts
 
-ALLOWED = DECISION_STYLE["Allowed"][2]
-DENIED = DECISION_STYLE["ImplicitlyDenied"][2]
 INK, FAINT = "#222222", OKABE_ITO["grey"]
+TEXT = 12  # the diagram's usual text size (px at 1:1; the diagram is never scaled down)
+LINE_PX = 16  # one line of TEXT
+CHAR_PX = 6.9  # a generous average width of one TEXT character, to wrap before the edge
 
 
 def esc(value: object) -> str:
@@ -48,18 +49,29 @@ class Svg:
             f"{esc(value)}</text>"
         )
 
-    def counts(self, x: float, y: float, counts: Counts, label: str, cls: str) -> None:
-        """``label: ✔ 6 allowed ✖ 7 denied`` with each part in its colour."""
-        spans = [
-            f'<tspan fill="{INK}">{esc(label)}: </tspan>',
-            f'<tspan fill="{ALLOWED}" font-weight="bold">✔ {counts.allowed} allowed</tspan>',
-            f'<tspan fill="{DENIED}" font-weight="bold"> ✖ {counts.denied} denied</tspan>',
-        ]
-        if counts.undecided:
-            spans.append(f'<tspan fill="{FAINT}"> … {counts.undecided} no decision</tspan>')
-        self.parts.append(
-            f'<text class="{cls}" x="{x:.0f}" y="{y:.0f}" font-size="11">{"".join(spans)}</text>'
-        )
+    def counts(
+        self, x: float, y: float, counts: Counts, label: str, cls: str, width: float = 900
+    ) -> float:
+        """``label: ✔ 6 allowed ✖ 7 denied (no allow) ⊘ 0 denied (explicit deny)``, each part
+        in its colour with the results table's symbols and words, wrapped onto more lines to
+        stay within ``width`` px. Returns the ``y`` of the line after it."""
+        pieces: list[tuple[str, str, bool]] = [(f"{label}:", INK, False)]  # text, colour, new line
+        used, lines = len(label) + 1, 1
+        for decision, count in counts.parts():
+            symbol, words, colour = decision_parts(decision or None)
+            part = f"{symbol} {count} {words}"
+            wrap = (used + 1 + len(part)) * CHAR_PX > width
+            pieces.append((part, colour, wrap))
+            used, lines = (len(part), lines + 1) if wrap else (used + 1 + len(part), lines)
+        spans = []
+        for k, (text, colour, wrap) in enumerate(pieces):
+            gap = " " if k + 1 < len(pieces) else ""  # between parts, also across a line break
+            where = f' x="{x:.0f}" dy="{LINE_PX}"' if wrap else ""
+            weight = ' font-weight="bold"' if k else ""
+            spans.append(f'<tspan{where} fill="{colour}"{weight}>{esc(text)}{gap}</tspan>')
+        head = f'<text class="{cls}" x="{x:.0f}" y="{y:.0f}" font-size="{TEXT}">'
+        self.parts.append(f"{head}{''.join(spans)}</text>")
+        return y + lines * LINE_PX + 2
 
     def line(
         self,
@@ -73,7 +85,7 @@ class Svg:
         colour: str = INK,
     ) -> None:
         dash = ' stroke-dasharray="4 3"' if dashed else ""
-        head = ' marker-end="url(#labkit-arrow)"' if arrow else ""
+        head = ' marker-end="url(#labkit-arrow-ink)"' if arrow else ""
         self.parts.append(
             f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" stroke="{colour}" '
             f'stroke-width="1.4"{dash}{head}/>'

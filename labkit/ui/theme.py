@@ -52,6 +52,13 @@ def is_missing(value: object) -> bool:
     return isinstance(value, float) and value != value
 
 
+def change_label(before: object, after: object) -> str:
+    """A decision that changed, in the table's symbols: ``"✖ → ✔ now allowed"``,
+    ``"✔ → ⊘ now denied (explicit deny)"``, ``"✖ → ⊘ now denied (explicit deny)"``..."""
+    was, (now, words, _) = decision_parts(before)[0], decision_parts(after)
+    return f"{was} → {now} now {words}"
+
+
 def path_label(via_endpoint: object) -> str:
     """How the call travelled: through the endpoint, the public path, or unknown."""
     if is_missing(via_endpoint):

@@ -16,6 +16,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+# as `make lab` serves the course (see the Makefile): saved without outputs, opened clean
+CONTENTS_MANAGER = "labkit.ui.course_contents.CourseContentsManager"
 SETTINGS = {
     # every cell stays in the DOM, so the test can read outputs below the fold
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
@@ -71,6 +73,7 @@ class JupyterLab:
             "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
+            f"--ServerApp.contents_manager_class={CONTENTS_MANAGER}",
         ]
         if os.geteuid() == 0:  # containers and CI run as root
             command.append("--allow-root")

@@ -172,16 +172,26 @@ def test_an_endpoint_the_check_had_to_create_is_deleted_again(lab: Lab) -> None:
     assert lab.endpoint("events") is None
 
 
-def test_wrong_calls_raise_with_a_fix(lab: Lab) -> None:
+def test_a_wrong_call_raises_with_a_fix(lab: Lab) -> None:
     with pytest.raises(labkit.LabError) as caught:
         exercises.check("05-nope", {}, lab)
     assert "03-identity-vs-endpoint" in caught.value.fix
-    walkthrough_lab = SimpleNamespace(scenario="walkthrough", _stopped=False)
-    with pytest.raises(labkit.LabError, match="scenario='exfiltration'"):
+
+
+def test_without_the_right_running_lab_the_check_says_in_one_line_what_to_run() -> None:
+    walkthrough_lab = SimpleNamespace(scenario="walkthrough", running=True)
+    stopped = SimpleNamespace(scenario="exfiltration", running=False)
+    for given in (walkthrough_lab, stopped):
+        result = exercises.check("06-data-perimeter", {}, given)  # type: ignore[arg-type]
+        assert result.status == "no-lab" and not result.passed and result.rows is None
+        line = str(result)
+        assert "\n" not in line and line.startswith("not checked — 06-data-perimeter: ")
+        assert "run the set-up cell at the top of notebook 06" in line
+        assert "lab = labkit.start(scenario='exfiltration')" in line
+    assert "scenario='exfiltration' (the running one has 'walkthrough')" in str(
         exercises.check("06-data-perimeter", {}, walkthrough_lab)  # type: ignore[arg-type]
-    stopped = SimpleNamespace(scenario="exfiltration", _stopped=True)
-    with pytest.raises(labkit.LabError, match=r"labkit\.start"):
-        exercises.check("06-data-perimeter", {}, stopped)  # type: ignore[arg-type]
+    )
+    assert "the lab was stopped" in str(exercises.check("06-data-perimeter", {}, stopped))  # type: ignore[arg-type]
 
 
 def test_the_result_renders_as_text_and_html(lab: Lab) -> None:

@@ -82,6 +82,7 @@ def test_outcome_codes_for_each_kind_of_result(tmp_path: Path) -> None:
     assert progress.outcome_of(passed("x")) == "pass"
     assert progress.outcome_of(wrong("x")) == "wrong-outcome"
     assert progress.outcome_of(invalid("x")) == "invalid-answer"
+    assert progress.outcome_of(CheckResult("x", "no-lab", "no lab is running")) == "no-lab"
     assert progress.outcome_of(CheckResult("x", "todo", "fill in")) == "todo"
 
 

@@ -42,10 +42,18 @@ def output_text(output: Any) -> str:
     return "\n".join("".join(p) if isinstance(p, list) else str(p) for p in parts)
 
 
+def _cleared(output: Any) -> bool:
+    """A progress line its step emptied when it was done (the learner sees nothing there)."""
+    data = output.get("data", {})
+    return output.get("output_type") == "display_data" and not "".join(data.get("text/plain", "x"))
+
+
 def _coalesced(cell: Any) -> list[Any]:
     """A cell's outputs with consecutive chunks of one stream joined, as the learner sees them."""
     joined: list[Any] = []
     for output in cell.get("outputs", []):
+        if _cleared(output):
+            continue
         previous = joined[-1] if joined else None
         if (
             previous is not None

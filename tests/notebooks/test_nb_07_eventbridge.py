@@ -25,7 +25,8 @@ def test_the_open_endpoint_puts_to_own_buses_and_the_other_bus_needs_its_policy(
     rows = {r["target"]: r for r in table(stored, "events-open")}
     assert rows["default"]["decision"] == rows["app-events"]["decision"] == "Allowed"
     assert rows["444455556666/exfil-bus"]["denied_by"] == "resource"
-    assert '"FailedEntryCount": 1' in rows["default (aws.ec2 + lab.app)"]["message"]
+    assert rows["default (aws.ec2 + lab.app)"]["http_status"] == "200"
+    assert '"FailedEntryCount": 1' in stored.text("events-open-body")
     assert "resource-based policy" in stored.text("events-explain")
 
 

@@ -37,7 +37,9 @@ def test_the_memo_message_is_read_as_this_lab(stored) -> None:
 
 
 def test_what_ifs_change_the_verdict_but_not_the_policy(stored) -> None:
-    assert "with these policies the request is allowed" in stored.text("what-if")
+    assert "with the policies given (what-if) the request would be allowed" in stored.text(
+        "what-if"
+    )
     assert "Decision: ImplicitlyDenied (denied by: identity-based policy)" in stored.text(
         "what-if-identity"
     )

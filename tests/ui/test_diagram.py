@@ -66,31 +66,49 @@ def test_the_endpoint_with_its_policy_and_the_last_run_on_the_paths(drawn: Drawn
     run = drawn.lab.history[-1]
     assert list(run["via_endpoint"]) == [True, True, False]
     (endpoint_path,) = texts(svg, "labkit-path-endpoint")
-    assert endpoint_path == "via this endpoint: ✔ 1 allowed ✖ 1 denied"
+    assert endpoint_path == (
+        "to logs through its endpoint: ✔ 1 allowed ✖ 1 denied (no allow) ⊘ 0 denied (explicit deny)"
+    )
     (public_path,) = texts(svg, "labkit-path-public")
-    assert public_path == "public path (internet) to events: ✔ 1 allowed ✖ 0 denied"
+    assert public_path == (
+        "to events on the public path (internet): ✔ 1 allowed ✖ 0 denied (no allow) "
+        "⊘ 0 denied (explicit deny)"
+    )
+    # the path itself is drawn: route table, internet gateway, security group
+    assert any(t.startswith("route table rtb-") for t in texts(svg))
+    assert "internet gateway" in texts(svg) and any(t.startswith("igw-") for t in texts(svg))
+    assert any(t.startswith("┅ security group sg-") for t in texts(svg))
+    assert 'class="labkit-path-public"' in svg and 'class="labkit-path-endpoint"' in svg
 
 
 def test_the_other_account_is_drawn_with_its_calls(drawn: Drawn) -> None:
     assert "other account 444455556666" in texts(drawn.after.svg)
     (other,) = texts(drawn.after.svg, "labkit-path-other")
-    assert other == "calls made with its keys from the instance: ✔ 1 allowed ✖ 1 denied"
+    assert other == (
+        "calls made with its keys from the instance: ✔ 1 allowed ✖ 1 denied (no allow) "
+        "⊘ 0 denied (explicit deny)"
+    )
 
 
 def test_before_an_endpoint_the_diagram_says_there_is_none(drawn: Drawn) -> None:
     shown = texts(drawn.before.svg)
-    assert "no interface endpoint: calls take the public path" in shown
+    assert "no interface endpoint:" in shown and "calls take the public path" in shown
     assert not texts(drawn.before.svg, "labkit-path-endpoint")
     assert any(t.startswith("no calls made yet") for t in shown)
     assert drawn.lab.backend.network().instance_private_ip in drawn.before.svg
 
 
 def test_html_and_text_forms(drawn: Drawn) -> None:
-    assert drawn.after._repr_html_().startswith('<div class="labkit-diagram-wrap"><svg ')
+    page = drawn.after._repr_html_()
+    assert '<div class="labkit-diagram-wrap labkit-scroll">' in page
+    assert page.count('class="labkit-diagram-part') == 3  # network, endpoints, other account
+    assert 'style="max-width: none' in page  # never scaled down: the panels wrap instead
     described = repr(drawn.after)
     for eni in drawn.lab.enis().itertuples():
         assert f"ENI {eni.NetworkInterfaceId} {eni.PrivateIpAddress}" in described
-    assert "endpoint:logs: ✔ 1 allowed, ✖ 1 denied" in described
+    assert "endpoint:logs: ✔ 1 allowed, ✖ 1 denied (no allow), ⊘ 0 denied (explicit deny)" in (
+        described
+    )
 
 
 def test_every_text_is_escaped(drawn: Drawn) -> None:

@@ -10,7 +10,7 @@ from uihelp import break_colon, deny_puts_policy
 
 import labkit
 from labkit.ui.editor import IN_FORCE, PolicyEditor
-from labkit.ui.results import NOW_ALLOWED, NOW_DENIED
+from labkit.ui.results import NOW_DENIED_EXPLICITLY
 
 pytestmark = pytest.mark.e2e
 ALLOWED_PUT = "PutLogEvents logs-test-allowed/"
@@ -43,23 +43,28 @@ def test_opens_on_the_policy_in_force_with_its_results(lab: labkit.Lab, editor) 
 
 def test_apply_a_deny_flips_the_allowed_put_and_the_diff_says_so(lab: labkit.Lab, editor) -> None:
     editor.text = deny_puts_policy(lab)
-    assert editor.status.startswith("✔ valid endpoint policy"), editor.status
+    assert editor.status.startswith("✔ EC2 would accept this endpoint policy"), editor.status
     editor.apply_button.click()
     assert editor.status.startswith("✔ applied at "), editor.status
     assert "through ModifyVpcEndpoint (custom)" in editor.status
-    assert "reran 2 calls: ✔ 0 allowed, ✖ 2 denied; 2 changed" in editor.status
+    assert (
+        "reran 2 calls: "
+        + "✔ 0 allowed, ✖ 0 denied (no allow), ⊘ 2 denied (explicit deny); 2 changed"
+        in editor.status
+    )
     assert decisions(editor) == ["ExplicitlyDenied", "ExplicitlyDenied"]
     allowed_put, denied_put = editor.results.changes
-    assert allowed_put.startswith(ALLOWED_PUT) and allowed_put.endswith(NOW_DENIED)
+    assert allowed_put.startswith(ALLOWED_PUT) and allowed_put.endswith(NOW_DENIED_EXPLICITLY)
     assert denied_put.startswith(DENIED_PUT)  # still denied, now by the Deny statement
-    assert denied_put.endswith("✖ denied (no allow) → ⊘ denied (explicit deny)")
+    assert denied_put.endswith("✖ → ⊘ now denied (explicit deny)")
     assert "NoPutsFromThisAccount" in lab.policy()  # read back through DescribeVpcEndpoints
-    assert NOW_DENIED in editor.results.html and "⊘ denied (explicit deny)" in editor.results.html
+    assert NOW_DENIED_EXPLICITLY in editor.results.html
+    assert "⊘ denied (explicit deny)" in editor.results.html
 
     editor.load_template("full-access")
     editor.apply_button.click()
     assert decisions(editor) == ["Allowed", "Allowed"]
-    assert all(c.endswith(NOW_ALLOWED) for c in editor.results.changes)
+    assert all(c.endswith("⊘ → ✔ now allowed") for c in editor.results.changes)
     assert len(editor.results.changes) == 2
 
 
@@ -92,7 +97,11 @@ def test_lint_findings_are_shown_but_aws_would_accept_the_policy(lab: labkit.Lab
     document = json.loads(lab.policy_text("walkthrough"))
     document["Statement"][0]["Action"] = "logs:PutLogEvent"  # misspelt: matches no action
     editor.text = json.dumps(document, indent=2)
-    assert re.match(r"✔ valid endpoint policy; lint: 1 error\(s\)", editor.status), editor.status
+    assert re.match(
+        r"✔ EC2 would accept this endpoint policy; lint: 1 likely mistake\(s\), 0 warning\(s\) "
+        r"below \(EC2 does not refuse these\)",
+        editor.status,
+    ), editor.status
     (finding,) = editor.lint_lines()
     assert "did you mean 'logs:PutLogEvents'?" in finding and finding.startswith("error: line ")
     assert "logs:PutLogEvent" in editor.lint_box.value
@@ -123,3 +132,14 @@ def test_the_editor_is_a_text_area_a_status_line_and_a_button(editor) -> None:
     bundle = editor._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert editor.status in bundle["text/plain"]
+
+
+def test_the_lines_are_numbered_beside_the_text_as_the_status_names_them(editor) -> None:
+    editor.text = '{\n  "Statement": [\n    {"Effect" "Allow"}\n  ]\n}'
+    assert editor.line_numbers() == [1, 2, 3, 4, 5]
+    assert editor.gutter.value == "<pre>1\n2\n3\n4\n5</pre>"
+    assert editor.status.startswith("✖ line 3, column ")
+    assert editor.textarea.rows >= 6  # as tall as the text: no inner scrolling
+    editor.load_template("walkthrough")
+    assert editor.line_numbers()[-1] == editor.text.count("\n") + 1
+    assert editor.template.value == "walkthrough"  # the list shows what the editor holds

@@ -9,7 +9,9 @@ from uihelp import break_colon, deny_puts_policy, svg_texts
 
 import labkit
 from labkit.ui.playground import Playground
-from labkit.ui.results import NOW_ALLOWED, NOW_DENIED
+from labkit.ui.results import NOW_ALLOWED, NOW_DENIED_EXPLICITLY, Counts
+
+C13 = "✔ 13 allowed, ✖ 0 denied (no allow), ⊘ 0 denied (explicit deny)"
 
 pytestmark = pytest.mark.e2e
 
@@ -28,13 +30,13 @@ def test_opens_with_the_matrix_and_the_diagram_of_the_live_lab(lab, playground) 
     frame = playground.results.current
     assert frame is not None and len(frame) == len(lab.calls("matrix")) == 13
     assert frame is lab.history[-1]  # the table is the run the lab just made
-    shown = playground.diagram_box.value
+    shown = playground.last_diagram.svg
     for address in lab.enis()["PrivateIpAddress"]:
         assert address in shown
     assert "policy: walkthrough" in shown
-    allowed = int((frame["decision"] == "Allowed").sum())
     (path,) = svg_texts(shown, "labkit-path-endpoint")
-    assert path == f"via this endpoint: ✔ {allowed} allowed ✖ {13 - allowed} denied"
+    assert path == f"to logs through its endpoint: {Counts.of(frame)}".replace(",", "")
+    assert int((frame["decision"] == "Allowed").sum()) == Counts.of(frame).allowed
 
 
 def test_a_template_applied_changes_table_and_diagram(lab, playground) -> None:
@@ -47,15 +49,13 @@ def test_a_template_applied_changes_table_and_diagram(lab, playground) -> None:
     )
     playground.editor.apply_button.click()
     assert playground.status.startswith("✔ applied"), playground.status
-    assert f"reran 13 calls: ✔ 13 allowed, ✖ 0 denied; {denied_before} changed" in (
-        playground.status
-    )
+    assert f"reran 13 calls: {C13}; {denied_before} changed" in (playground.status)
     assert len(playground.results.changes) == denied_before
     assert all(c.endswith(NOW_ALLOWED) for c in playground.results.changes)
     assert "policy: deny-other-accounts" in playground.diagram_box.value
     assert "DenyIdentitiesOfOtherAccounts" in playground.diagram_box.value
-    (path,) = svg_texts(playground.diagram_box.value, "labkit-path-endpoint")
-    assert path == "via this endpoint: ✔ 13 allowed ✖ 0 denied"
+    (path,) = svg_texts(playground.last_diagram.svg, "labkit-path-endpoint")
+    assert path == f"to logs through its endpoint: {C13}".replace(",", "")
 
 
 def test_a_deny_on_principal_account_flips_the_puts(lab, playground) -> None:
@@ -63,7 +63,7 @@ def test_a_deny_on_principal_account_flips_the_puts(lab, playground) -> None:
     outcome = playground.apply()
     assert outcome.applied
     puts = [c for c in playground.results.changes if c.startswith("PutLogEvents")]
-    assert len(puts) == 2 and all(c.endswith(NOW_DENIED) for c in puts)
+    assert len(puts) == 2 and all(c.endswith(NOW_DENIED_EXPLICITLY) for c in puts)
     assert "NoPutsFromThisAccount: Deny logs:PutLogEvents on *" in playground.diagram_box.value
     assert "policy: custom" in playground.diagram_box.value
 
