@@ -3,8 +3,8 @@
 Reads the exercise checks participants' kernels recorded in DIR (``LABKIT_WORKSHOP_DIR``) and
 prints one row per participant, one column per exercise: ``pass/N`` once passed (N attempts),
 else the latest outcome (``todo``, ``no-lab``, ``invalid-answer``, ``wrong-outcome``) and
-attempts, ``!`` after three attempts without a pass. Lines that are not whole records are skipped and listed on stderr.
-Exit status 0; 2 when DIR is not a folder.
+attempts, ``!`` after three attempts without a pass. Lines that are not whole records are
+skipped and listed on stderr. Exit status 0; 2 when DIR is not a folder.
 """
 
 from __future__ import annotations
