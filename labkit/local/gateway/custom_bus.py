@@ -6,13 +6,24 @@ in the Custom Event Bus's wire format (aws-facts-2026 §1.9): the operation from
 model's required members and constraints, then the lab's one decision (``PolicyDecider``, the
 same policies and AccessDenied texts as everywhere) and, when allowed, the lab's own Custom Event
 Bus state (:mod:`labkit.local.world.buses_v2`; moto has none). Errors are CBOR maps
-``{"__type", "message"}``; ``AccessDeniedException`` is HTTP 403 (§1.13; Classic's is 400).
+``{"__type", "message"}`` with the status botocore's model gives the error
+(``AccessDeniedException`` 403, §1.13, Classic's is 400; ``ResourceNotFoundException`` 404),
+never ``x-amzn-query-error`` or ``X-Amzn-ErrorType`` (the service is not query-compatible; the
+protocol carries the type in the body). What the protocol's framework refuses before
+authentication, as Smithy's RPC v2 CBOR specification and its reference server put it
+(docs/fidelity/around-the-endpoint.md): a request without ``smithy-protocol: rpc-v2-cbor``, with
+``X-Amz-Target``, or naming no operation of the model, 404 ``UnknownOperationException``; a body
+of another ``Content-Type``, 415 ``UnsupportedMediaTypeException``; a body that is not a CBOR
+map or a member of the wrong CBOR type, 400 ``SerializationException``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Protocol
+
+from botocore.model import Shape
 
 from labkit import services
 from labkit.backend.record import DecisionRecord, NetworkRoute
@@ -28,6 +39,11 @@ from labkit.local.world.buses_v2 import BusesV2
 
 SERVICE = "eventsv2"
 CBOR = "application/cbor"
+PROTOCOL = "rpc-v2-cbor"
+INTERNAL_FAILURE = (
+    "The request processing has failed because of an unknown error, exception or failure."
+)
+"""AWS's common text for a failure of the service's own (HTTP 500)."""
 
 
 class CustomBusState(Protocol):
@@ -62,18 +78,105 @@ def error_response(error: AwsError, request_id: str) -> WireResponse:
     return cbor_response(payload, request_id, error.status)
 
 
-def read_call(path: str, body: bytes) -> ServiceCall:
+def read_call(incoming: Incoming) -> ServiceCall:
     """The operation the path names and the CBOR body's members; AwsError as AWS answers."""
-    operation = path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    operation = incoming.route.rstrip("/").rsplit("/", 1)[-1]
+    protocol = incoming.header("smithy-protocol")
+    if protocol != PROTOCOL:
+        said = "no smithy-protocol header" if protocol is None else f"smithy-protocol {protocol!r}"
+        raise _unknown_operation(f"the request has {said}; send 'smithy-protocol: {PROTOCOL}'")
+    if incoming.header("x-amz-target") is not None or incoming.header("x-amzn-target") is not None:
+        raise _unknown_operation(
+            "an rpc-v2-cbor request must not carry X-Amz-Target; the path names the operation"
+        )
     if operation not in service_model(SERVICE).operation_names:
-        raise AwsError("UnknownOperationException", None)
+        raise _unknown_operation(
+            f"{operation!r} is not an operation of EventBridgeV2; the path must end "
+            "/service/AWSEventsV2/operation/<Operation>"
+        )
+    body = incoming.body
+    content_type = (incoming.header("content-type") or "").split(";", 1)[0].strip().lower()
+    if body and content_type != CBOR:
+        raise AwsError(
+            "UnsupportedMediaTypeException",
+            f"the body's Content-Type is {content_type or 'missing'!r}; send it as {CBOR}",
+            status=415,
+        )
     try:
         params = cbor.loads(body) if body else {}
     except cbor.CborError as error:
         raise AwsError("SerializationException", f"the body is not valid CBOR: {error}") from None
     if not isinstance(params, dict):
         raise AwsError("SerializationException", "the body must be a CBOR map")
+    shape = service_model(SERVICE).operation_model(operation).input_shape
+    problem = type_problem(params, shape, "") if shape is not None else None
+    if problem:
+        raise AwsError("SerializationException", problem)
     return ServiceCall(SERVICE, operation, params, f"AWSEventsV2.{operation}")
+
+
+_CBOR_TYPES: dict[str, tuple[str, tuple[type, ...]]] = {
+    "structure": ("a map", (dict,)),
+    "map": ("a map", (dict,)),
+    "list": ("an array", (list,)),
+    "string": ("a text string", (str,)),
+    "blob": ("a byte string", (bytes,)),
+    "boolean": ("true or false", (bool,)),
+    "integer": ("an integer", (int,)),
+    "long": ("an integer", (int,)),
+    "float": ("a number", (int, float)),
+    "double": ("a number", (int, float)),
+    "timestamp": ("a timestamp (tag 1) or a number", (datetime, int, float)),
+}
+
+
+def type_problem(value: Any, shape: Shape, path: str) -> str | None:
+    """Where the first member whose CBOR type is not its model type is, and what it should be."""
+    if value is None:
+        return None
+    wanted, types = _CBOR_TYPES.get(shape.type_name, ("a text string", (str,)))
+    is_bool = isinstance(value, bool)
+    if not isinstance(value, types) or (is_bool != (shape.type_name == "boolean")):
+        where = path or "the body"
+        return f"{where} must be {wanted}, not {_cbor_kind(value)}"
+    if shape.type_name == "structure":
+        for name, member in shape.members.items():
+            problem = type_problem(value.get(name), member, f"{path}.{name}".lstrip("."))
+            if problem:
+                return problem
+    elif shape.type_name == "list":
+        for index, item in enumerate(value, start=1):
+            problem = type_problem(item, shape.member, f"{path}.{index}")
+            if problem:
+                return problem
+    elif shape.type_name == "map":
+        for key, item in value.items():
+            problem = type_problem(item, shape.value, f"{path}.{key}")
+            if problem:
+                return problem
+    return None
+
+
+def _cbor_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, str):
+        return "a text string"
+    if isinstance(value, bytes):
+        return "a byte string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a map"
+    return type(value).__name__
+
+
+def _unknown_operation(why: str) -> AwsError:
+    return AwsError("UnknownOperationException", why, status=404)
 
 
 class CustomBusFront:
@@ -87,9 +190,23 @@ class CustomBusFront:
     def handle(
         self, incoming: Incoming, route: NetworkRoute, facts: dict[str, Any]
     ) -> WireResponse:
-        """Answer one request (``facts``: the gateway's request ID, time, route)."""
+        """Answer one request (``facts``: the gateway's request ID, time, route); never raises.
+
+        A fault of the lab's own is answered in CBOR (the model's ``InternalException``, 500),
+        so that a client reads it as this service's error.
+        """
         try:
-            call = read_call(incoming.path, incoming.body)
+            return self._handle(incoming, route, facts)
+        except Exception as error:  # the lab's own fault: answer in the protocol, keep serving
+            facts["internal_error"] = f"{type(error).__name__}: {error}"
+            failure = AwsError("InternalException", INTERNAL_FAILURE, status=500)
+            return self._refuse(facts, failure, "internal", outcome="failed")
+
+    def _handle(
+        self, incoming: Incoming, route: NetworkRoute, facts: dict[str, Any]
+    ) -> WireResponse:
+        try:
+            call = read_call(incoming)
         except AwsError as error:
             return self._refuse(facts, error, "request")
         facts.update(service=SERVICE, operation=call.operation, target=call.target)
@@ -156,7 +273,7 @@ def _invalid(text: str) -> AwsError:
 def _bus(buses: BusesV2, arn: str) -> Any:
     bus = buses.get(arn)
     if bus is None:
-        raise AwsError("ResourceNotFoundException", f"Event bus {arn} does not exist.")
+        raise AwsError("ResourceNotFoundException", f"Event bus {arn} does not exist.", 404)
     return bus
 
 
