@@ -39,11 +39,6 @@ def _ref(policy: PolicyExplanation, statement: StatementExplanation) -> Statemen
     )
 
 
-def _allows_any(policy: PolicyExplanation) -> bool:
-    """Whether ``policy.allows`` is not empty (without building it)."""
-    return policy.applicable and any(s.matched and s.effect == "Allow" for s in policy.statements)
-
-
 def deciding(
     decision: DecisionValue, deny: DenyHit | None, policies: list[PolicyExplanation]
 ) -> list[StatementRef]:
@@ -63,14 +58,7 @@ def deciding(
         return refs
     if decision == "ImplicitlyDenied":
         return []
-    # ``p.allows`` for each policy, without building the lists.
-    return [
-        _ref(p, s)
-        for p in policies
-        if p.applicable
-        for s in p.statements
-        if s.matched and s.effect == "Allow"
-    ]
+    return [_ref(p, s) for p in policies for s in p.allows]
 
 
 def summary(
@@ -84,7 +72,7 @@ def summary(
     """One sentence: the decision, what decided it, and the guardrail (``blocked_by``) if any."""
     what = f"{request.action} on {request.resource}"
     if decision == "Allowed":
-        allowed_by = sorted({KIND_LABELS[p.kind] for p in policies if _allows_any(p)})
+        allowed_by = sorted({KIND_LABELS[p.kind] for p in policies if p.allows})
         return f"Allowed: {what} — allowed by {', '.join(allowed_by)}; no Deny applies."
     label = KIND_LABELS[denied_by or "identity"]
     if decision == "ExplicitlyDenied":
