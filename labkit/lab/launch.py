@@ -6,8 +6,6 @@ import atexit
 import os
 from typing import Any, Literal, TypeVar
 
-from labkit.aws.backend import AwsBackend
-from labkit.aws.session import AwsConnectionError
 from labkit.backend.errors import LabError
 from labkit.lab.facade import Lab
 from labkit.local.backend import LocalBackend
@@ -118,6 +116,10 @@ def start(
 
 def _start_backend(chosen: str, scenario: str, message_style: str, **aws_options: Any) -> Any:
     if chosen == "aws":
+        # imported when the AWS backend is chosen: a local lab's kernel never needs it
+        from labkit.aws.backend import AwsBackend
+        from labkit.aws.session import AwsConnectionError
+
         warm.discard()  # a spare local lab process, if one was started ahead, is not needed
         try:
             return AwsBackend(

@@ -63,9 +63,12 @@ class RoutingState(Protocol):
 
     region: str
 
-    def resolve(self, name: str, view: Literal["vpc", "public"]) -> list[str] | None: ...
+    def endpoints(self) -> Any: ...
+    def resolve(
+        self, name: str, view: Literal["vpc", "public"], endpoints: Any = None
+    ) -> list[str] | None: ...
     def instance(self) -> Any: ...
-    def endpoint_for_ip(self, ip: str) -> Any | None: ...
+    def endpoint_for_ip(self, ip: str, endpoints: Any = None) -> Any | None: ...
     def sg_allows(self, group_ids: Any, src_ip: str, port: int) -> bool: ...
     def route_to_internet(self, subnet_id: str) -> Literal["igw", "nat"] | None: ...
     def works_outside(self, access_key_id: str) -> bool: ...
@@ -173,18 +176,19 @@ def route_from_instance(
     resolver (a hosts-file entry, an answer from a public resolver).
     """
     name = asked or hostname_for(service, state.region, operation)
+    endpoints = state.endpoints()  # read once: the name's answer and the address's endpoint
     if connect_to and _is_address(connect_to.strip()):
         address = connect_to.strip()
     elif _is_address(name):
         address = name
     else:
-        answers = state.resolve(name, "vpc")
+        answers = state.resolve(name, "vpc", endpoints)
         if not answers:
             return Blocked(name, None, f"{name} does not resolve in the VPC (NXDOMAIN)")
         address = answers[0]
     region = region_of(state, name)
     instance = state.instance()
-    endpoint = state.endpoint_for_ip(address)
+    endpoint = state.endpoint_for_ip(address, endpoints)
     if endpoint is not None:
         if endpoint.vpc_id != instance.vpc_id:
             return Blocked(

@@ -85,9 +85,14 @@ class LabState:
         """One endpoint by id, or None."""
         return ec2_endpoints.endpoint(self.account_id, self.region, vpce_id)
 
-    def endpoint_for_ip(self, ip: str) -> EndpointView | None:
-        """The endpoint whose network interface holds ``ip``."""
-        for endpoint in self.endpoints():
+    def endpoint_for_ip(
+        self, ip: str, endpoints: Sequence[EndpointView] | None = None
+    ) -> EndpointView | None:
+        """The endpoint whose network interface holds ``ip``.
+
+        ``endpoints``: :meth:`endpoints` as the caller just read it (one reading per call routed).
+        """
+        for endpoint in self.endpoints() if endpoints is None else endpoints:
             if ip in endpoint.ips:
                 return endpoint
         return None
@@ -221,17 +226,20 @@ class LabState:
 
     # ----------------------------------------------------------------- DNS truth
 
-    def resolve(self, name: str, view: DnsView) -> list[str] | None:
+    def resolve(
+        self, name: str, view: DnsView, endpoints: Sequence[EndpointView] | None = None
+    ) -> list[str] | None:
         """A records for ``name`` as the VPC resolver (``vpc``) or public DNS (``public``) answers.
 
         None means NXDOMAIN. Endpoint-specific ``vpce-…`` names resolve in both views; a
         service's own name resolves to the ENIs only inside the VPC, with private DNS on and the
-        endpoint available; otherwise to the service's public address.
+        endpoint available; otherwise to the service's public address. ``endpoints``:
+        :meth:`endpoints` as the caller just read it.
         """
         name = name.lower().rstrip(".")
         instance_vpc = self.seeded.vpc_id
         service_private: list[str] | None = None
-        for endpoint in self.endpoints():
+        for endpoint in self.endpoints() if endpoints is None else endpoints:
             if endpoint.state != "available":
                 continue
             if name in endpoint.dns_names:

@@ -45,9 +45,17 @@ class FakeVpc:
     way_out: str | None = "igw"
     machine: Instance = field(default_factory=Instance)
     asked: list[tuple[str, str]] = field(default_factory=list)
+    readings: list[list[Any]] = field(default_factory=list)
+    handed: list[Any] = field(default_factory=list)
 
-    def resolve(self, name: str, view: str) -> list[str] | None:
+    def endpoints(self) -> list[Any]:
+        reading = [self.endpoint]
+        self.readings.append(reading)
+        return reading
+
+    def resolve(self, name: str, view: str, endpoints: Any = None) -> list[str] | None:
         self.asked.append((name, view))
+        self.handed.append(endpoints)
         if view == "vpc" and self.private_dns and self.endpoint is not None:
             return ENIS
         return ["203.0.113.10"]
@@ -55,7 +63,8 @@ class FakeVpc:
     def instance(self) -> Instance:
         return self.machine
 
-    def endpoint_for_ip(self, ip: str) -> Endpoint | None:
+    def endpoint_for_ip(self, ip: str, endpoints: Any = None) -> Endpoint | None:
+        self.handed.append(endpoints)
         return self.endpoint if ip in ENIS else None
 
     def sg_allows(self, group_ids: Any, src_ip: str, port: int) -> bool:
@@ -155,3 +164,11 @@ def test_the_service_comes_from_the_target_or_the_credential_scope(
 ) -> None:
     incoming = Incoming("POST", "/", headers, b"", ("127.0.0.1", 1))
     assert signing_service(incoming) == service
+
+
+def test_routing_reads_the_endpoints_once_for_the_answer_and_the_address() -> None:
+    vpc = FakeVpc()
+    route = route_from_instance(vpc, "logs")  # type: ignore[arg-type]
+    assert not isinstance(route, Blocked) and route.via_endpoint
+    assert len(vpc.readings) == 1
+    assert vpc.handed == [vpc.readings[0], vpc.readings[0]]

@@ -14,9 +14,11 @@ from labkit.local.wire.sigv4 import (
     EXPIRED_TOKEN,
     INVALID_TOKEN,
     SIGNATURE_MISMATCH,
+    TIMESTAMP,
     AuthFailure,
     SignedRequest,
     Verified,
+    parse_timestamp,
     verify,
 )
 
@@ -226,3 +228,34 @@ def test_credential_scope_is_read_without_verifying() -> None:
     assert scope.access_key_id == "AKIDEXAMPLE" and scope.terminator == "aws4_request"
     assert credential_scope(None) is None
     assert credential_scope("AWS4-HMAC-SHA256 Credential=AKID/20261128/logs") is None
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "20260101T120000Z",
+        "20261231T235959Z",
+        "20240229T000000Z",
+        "20250229T000000Z",  # no such day
+        "20261301T000000Z",  # no such month
+        "20260101T240000Z",
+        "20260101T235960Z",
+        "20260101T235961Z",
+        "2026011T120000Z",  # strptime's lenient widths
+        "20260101T120000",
+        "20260101 120000Z",
+        "2026-01-01T12:00:00Z",
+        "",
+        "２０２６０１０１T120000Z",  # non-ASCII digits
+    ],
+)
+def test_timestamps_are_read_as_strptime_reads_them(stamp: str) -> None:
+    try:
+        expected: object = datetime.strptime(stamp, TIMESTAMP).replace(tzinfo=UTC)
+    except ValueError:
+        expected = ValueError
+    try:
+        got: object = parse_timestamp(stamp)
+    except ValueError:
+        got = ValueError
+    assert got == expected

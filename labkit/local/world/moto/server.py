@@ -11,7 +11,7 @@ from typing import Any
 from labkit.local.wire.forward import HOP_BY_HOP
 from labkit.local.wire.http import Incoming, LoopbackServer, WireResponse
 from labkit.local.wire.wsgi_forward import WsgiForwarder
-from labkit.local.world.moto import lazy_data
+from labkit.local.world.moto import dispatch_cache, lazy_data
 
 PINNED_MOTO_VERSION = "5.2.5"
 
@@ -71,6 +71,7 @@ class MotoServer:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
         prepare_environment()
+        dispatch_cache.install()
         self._app = DomainDispatcherApplication(create_backend_app)
         self._server = LoopbackServer(self._serve, "moto")
         host, port = self._server.server_address[:2]
