@@ -68,7 +68,10 @@ def test_the_course_runs_on_aws_and_leaves_nothing(
 ) -> None:
     monkeypatch.setenv("LABKIT_BACKEND", "aws")
     monkeypatch.setenv("LABKIT_CONFIRM_ACCOUNT", ACCOUNT)
-    names = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    # 00-09; notebook 10 builds paths around the endpoint (DNS off, other Regions, FIPS names)
+    # that only the local lab can: on aws, lab.bypasses() is a read-only checklist
+    # (tests/aws/test_bypass_checklist.py)
+    names = sorted(p.name for p in NOTEBOOKS.glob("0[0-9]_*.ipynb"))
     assert names[0].startswith("00") and names[-1].startswith("09") and len(names) == 10
     executed, seconds = {}, {}
     for name in names:
