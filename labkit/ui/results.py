@@ -264,6 +264,8 @@ def style_results(
         .set_caption(html.escape(caption or caption_for(frame, previous)))
         .set_table_attributes(f'class="{FULL_CLASS if full else TABLE_CLASS}"')
         .map(_decision_css(frame["decision"]), subset=["decision"])
+        # a decision's words stay on one line, whatever the language (Japanese has no spaces)
+        .set_properties(subset=["decision"], **{"white-space": "nowrap"})
         .format(escape="html")
         .format(breakable, subset=["who", "denied by", "resource" if full else "target"])
         .set_table_styles(TABLE_STYLES)
@@ -273,6 +275,7 @@ def style_results(
             styler.format(breakable, subset=["message"])
             .format(precision=1, subset=["ms"], escape="html")
             .set_properties(subset=["resource"], **{"min-width": "14em", "max-width": "22em"})
+            .set_properties(subset=["path"], **{"white-space": "nowrap"})
             .set_properties(
                 subset=["message"],
                 **{"min-width": "18em", "max-width": "32em", "white-space": "pre-wrap"},
@@ -280,7 +283,7 @@ def style_results(
         )
     if previous is not None:
         styler = styler.map(_change_css, subset=["change"]).set_properties(
-            subset=["change"], **{"white-space": "nowrap" if not full else "normal"}
+            subset=["change"], **{"white-space": "nowrap"}
         )
     return styler
 
