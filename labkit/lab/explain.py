@@ -43,13 +43,15 @@ _STYLES = ("current", "2019", "2026")
 def _row(frame: pd.DataFrame, row: int) -> pd.Series:
     if not isinstance(frame, pd.DataFrame) or "request_id" not in frame.columns:
         raise LabError(
-            "explain() takes a probe result (the DataFrame lab.probe() returned)",
-            "run frame = lab.probe(...) and call lab.explain(frame, row)",
+            _("explain() takes a probe result (the DataFrame lab.probe() returned)"),
+            _("run frame = lab.probe(...) and call lab.explain(frame, row)"),
         )
     if not isinstance(row, int) or not 0 <= row < len(frame):
         raise LabError(
-            f"row {row!r} is not in this probe result (it has {len(frame)} rows)",
-            f"pass a row number from 0 to {len(frame) - 1}",
+            _("row {row!r} is not in this probe result (it has {count} rows)").format(
+                row=row, count=len(frame)
+            ),
+            _("pass a row number from 0 to {last}").format(last=len(frame) - 1),
         )
     return frame.iloc[row]
 
@@ -125,19 +127,25 @@ def _reevaluated(lab: Lab, series: pd.Series) -> RowExplanation:
         series.get("principal"),
     )
     if not all(isinstance(v, str) and v for v in (action, resource, principal)):
-        note = f"no authorization to explain: {series.get('error_code') or 'no response'}"
+        note = _("no authorization to explain: {why}").format(
+            why=series.get("error_code") or _("no response")
+        )
         return RowExplanation(title, "re-evaluated", None, [note], redactor=lab.redactor)
     via = series.get("via_endpoint")
-    notes = ["no decision-log record: re-evaluated against the policies in force now"]
+    notes = [_("no decision-log record: re-evaluated against the policies in force now")]
     decision, more = evaluate_live(
         lab, str(principal), str(action), str(resource), None if pd.isna(via) else bool(via)
     )
     observed = series.get("decision")
     if isinstance(observed, str) and observed != decision.decision:
         more.append(
-            f"the call itself was {observed} (HTTP {series.get('http_status')}); the policies "
-            f"readable now give {decision.decision}: a policy labkit cannot read, or a change "
-            "since the call, makes the difference — the call's answer is what happened"
+            _(
+                "the call itself was {observed} (HTTP {status}); the policies readable now give "
+                "{decision}: a policy labkit cannot read, or a change since the call, makes the "
+                "difference — the call's answer is what happened"
+            ).format(
+                observed=observed, status=series.get("http_status"), decision=decision.decision
+            )
         )
     return RowExplanation(title, "re-evaluated", decision, notes + more, redactor=lab.redactor)
 
@@ -168,18 +176,22 @@ def explain_message(
         parsed = parse_access_denied(text)
     except (TypeError, ValueError) as exc:
         raise LabError(
-            f"that is not an AccessDenied message ({exc})",
-            "paste the whole error, e.g. 'An error occurred (AccessDeniedException) when calling "
-            "the PutLogEvents operation: User: arn:aws:sts::111122223333:assumed-role/ROLE/i-0abc"
-            " is not authorized to perform: logs:PutLogEvents on resource: arn:aws:logs:...'",
+            _("that is not an AccessDenied message ({error})").format(error=exc),
+            _("paste the whole error, e.g. {example}").format(
+                example="'An error occurred (AccessDeniedException) when calling the PutLogEvents "
+                "operation: User: arn:aws:sts::111122223333:assumed-role/ROLE/i-0abc is not "
+                "authorized to perform: logs:PutLogEvents on resource: arn:aws:logs:...'"
+            ),
         ) from None
     notes: list[str] = []
     principal, resource = parsed.principal, parsed.resource or "*"
     if principal is None:
         raise LabError(
-            "the message names only the caller's account, not its ARN, so the request cannot be "
-            "rebuilt",
-            "paste a message that starts 'User: arn:aws:...'",
+            _(
+                "the message names only the caller's account, not its ARN, so the request cannot "
+                "be rebuilt"
+            ),
+            _("paste a message that starts 'User: arn:aws:...'"),
         )
     unmasked = _unmask(lab, principal), _unmask(lab, resource)
     if unmasked != (principal, resource):

@@ -19,6 +19,7 @@ from labkit.backend.contract import Backend
 from labkit.backend.errors import LabError, PolicyRejected
 from labkit.backend.pricing import EndpointCost, endpoint_cost
 from labkit.backend.record import DecisionRecord
+from labkit.i18n import _
 from labkit.lab import endpoints as ep
 from labkit.lab import kernel_env
 from labkit.lab.bypasses import run_bypasses
@@ -227,7 +228,11 @@ class Lab:
 
             def waiting(state: str, seconds: float) -> None:
                 if state.lower() != "available":
-                    self.progress(f"{endpoint_id} is {state} after {seconds:.1f} s; waiting ...")
+                    self.progress(
+                        _("{endpoint} is {state} after {seconds} s; waiting ...").format(
+                            endpoint=endpoint_id, state=state, seconds=f"{seconds:.1f}"
+                        )
+                    )
 
             try:
                 seen = ep.wait_available(self._ec2(), endpoint_id, on_poll=waiting)
@@ -374,7 +379,11 @@ class Lab:
         self.backend.require_write("make probe calls (they write log events)")
         long = len(selected) >= LONG_PROBE
         if long:
-            self.progress(f"making {len(selected)} calls through the lab, one after the other ...")
+            self.progress(
+                _("making {count} calls through the lab, one after the other ...").format(
+                    count=len(selected)
+                )
+            )
         try:
             frame = run_calls(self.backend, selected)
         finally:

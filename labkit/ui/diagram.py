@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from labkit import services
+from labkit.i18n import _
 from labkit.ui.diagram_state import EndpointFacts, LabPicture, picture
 from labkit.ui.results import SCROLL_CSS, Counts
 from labkit.ui.svg import FAINT, INK, TEXT, Svg, esc
@@ -91,7 +92,13 @@ def _box(svg: Svg, x: float, y: float, w: float, lines: tuple[str, str, str], ki
 def _network(pic: LabPicture) -> Panel:
     """Account, VPC, route table, subnets with ENIs and the instance, gateway, both paths."""
     svg = Svg()
-    svg.text(12, 18, f"account {pic.account_id} · {pic.region}", size=13, bold=True)
+    svg.text(
+        12,
+        18,
+        _("account {account} · {region}").format(account=pic.account_id, region=pic.region),
+        size=13,
+        bold=True,
+    )
     vpc_x, vpc_y, vpc_w = 10, 28, NET_W - 20
     n = max(len(pic.subnets), 1)
     sub_w = (vpc_w - 20 - 8 * (n - 1)) / n
@@ -120,7 +127,7 @@ def _network(pic: LabPicture) -> Panel:
                 eni_at.setdefault(eni.service, (x + sub_w / 2, y + BOX))
         if pic.instance_id and subnet.subnet_id == pic.instance_subnet:
             iy = sub_y + sub_h - BOX - 8
-            lines = ("instance", pic.instance_id, pic.instance_address or "")
+            lines = (_("instance"), pic.instance_id, pic.instance_address or "")
             _box(svg, x + 6, iy, sub_w - 12, lines, "instance")
             instance_at = (x + sub_w / 2, iy)
     if rows and pic.endpoint_groups:  # the endpoints' security group around every ENI
@@ -135,11 +142,17 @@ def _network(pic: LabPicture) -> Panel:
     # left: the endpoints' security group in words; right: the instance's route table
     y = sub_bottom + 40
     for group in pic.endpoint_groups:
-        svg.text(vpc_x + 10, y, f"┅ security group {group.group_id}", size=SMALL)
         svg.text(
-            vpc_x + 24, y + 15, f"({group.name}) on the endpoint ENIs:", size=SMALL, fill=FAINT
+            vpc_x + 10, y, "┅ " + _("security group {id}").format(id=group.group_id), size=SMALL
         )
-        for k, rule in enumerate(group.inbound or ("no inbound rule",)):
+        svg.text(
+            vpc_x + 24,
+            y + 15,
+            _("({name}) on the endpoint ENIs:").format(name=group.name),
+            size=SMALL,
+            fill=FAINT,
+        )
+        for k, rule in enumerate(group.inbound or (_("no inbound rule"),)):
             svg.text(vpc_x + 24, y + 30 + 15 * k, rule, size=SMALL, fill=FAINT)
         y += 40 + 15 * max(len(group.inbound), 1)
     table_y = sub_bottom + 20
@@ -149,7 +162,11 @@ def _network(pic: LabPicture) -> Panel:
             gate_x, table_y, gate_w, table_h, "labkit-route-table", fill="#F4F4F4", stroke=FAINT
         )
         svg.text(
-            gate_x + 8, table_y + 16, f"route table {pic.route_table_id}", size=SMALL, bold=True
+            gate_x + 8,
+            table_y + 16,
+            _("route table {id}").format(id=pic.route_table_id),
+            size=SMALL,
+            bold=True,
         )
         for k, route in enumerate(pic.routes):
             svg.text(
@@ -172,12 +189,12 @@ def _network(pic: LabPicture) -> Panel:
         svg.rect(
             gate_x, bottom - 18, gate_w, 36, "labkit-gateway", fill="#FDEEE6", stroke=PUBLIC_PATH
         )
-        svg.text(gate_x + 8, bottom - 3, gateway.kind, size=SMALL, bold=True)
+        svg.text(gate_x + 8, bottom - 3, _(gateway.kind), size=SMALL, bold=True)
         svg.text(gate_x + 8, bottom + 12, gateway.gateway_id, size=SMALL)
     net_y = bottom + 44
     svg.rect(gate_x, net_y, gate_w, 40, "labkit-internet", fill="#FFFFFF", stroke=PUBLIC_PATH)
-    svg.text(gate_x + 8, net_y + 16, "internet: the services' public", size=SMALL)
-    svg.text(gate_x + 8, net_y + 31, "addresses (no endpoint policy)", size=SMALL)
+    svg.text(gate_x + 8, net_y + 16, _("internet: the services' public"), size=SMALL)
+    svg.text(gate_x + 8, net_y + 31, _("addresses (no endpoint policy)"), size=SMALL)
     public = {k.split(":", 1)[1]: v for k, v in pic.paths.items() if k.startswith("public:")}
     if instance_at is not None:
         sx, sy = instance_at
@@ -192,7 +209,7 @@ def _network(pic: LabPicture) -> Panel:
             _path(svg, [(down, end), (down, bottom - 20)], PUBLIC_PATH, "public", True)
             _path(svg, [(down, bottom + 18), (down, net_y - 2)], PUBLIC_PATH, "public", True)
     y = net_y + 62
-    svg.text(12, y, "paths of the last run", size=TEXT, bold=True)
+    svg.text(12, y, _("paths of the last run"), size=TEXT, bold=True)
     y += LINE + 2
     for endpoint in pic.endpoints:
         counts = pic.paths.get(f"endpoint:{endpoint.service}")
@@ -202,7 +219,7 @@ def _network(pic: LabPicture) -> Panel:
                 48,
                 y,
                 counts,
-                f"to {endpoint.service} through its endpoint",
+                _("to {service} through its endpoint").format(service=endpoint.service),
                 "labkit-path-endpoint",
                 NET_W - 60,
             )
@@ -212,18 +229,22 @@ def _network(pic: LabPicture) -> Panel:
             48,
             y,
             counts,
-            f"to {service} on the public path (internet)",
+            _("to {service} on the public path (internet)").format(service=service),
             "labkit-path-public",
             NET_W - 60,
         )
     lost = pic.paths.get("no answer")
     if lost:
         svg.text(
-            48, y, f"… {lost.undecided} call(s) got no answer (timeout)", size=SMALL, fill=FAINT
+            48,
+            y,
+            "… " + _("{count} call(s) got no answer (timeout)").format(count=lost.undecided),
+            size=SMALL,
+            fill=FAINT,
         )
         y += LINE
     if not pic.last_run:
-        svg.text(12, y, "no calls made yet", size=SMALL, fill=FAINT)
+        svg.text(12, y, _("no calls made yet"), size=SMALL, fill=FAINT)
         y += LINE
     return Panel("network", "".join(svg.parts), NET_W, int(y + 4))
 
@@ -248,16 +269,20 @@ def _endpoints(pic: LabPicture) -> Panel:
     svg = Svg()
     y = 10
     if not pic.endpoints:
-        svg.text(10, y + 14, "no interface endpoint:", size=TEXT, bold=True)
-        svg.text(10, y + 30, "calls take the public path", size=TEXT, bold=True)
+        svg.text(10, y + 14, _("no interface endpoint:"), size=TEXT, bold=True)
+        svg.text(10, y + 30, _("calls take the public path"), size=TEXT, bold=True)
         return Panel("endpoints", "".join(svg.parts), SIDE_W, y + 40)
     for endpoint in pic.endpoints:
         lines = [
-            (f"interface endpoint · {endpoint.service}", True),
+            (_("interface endpoint · {service}").format(service=endpoint.service), True),
             (endpoint.endpoint_id, False),
             ("ENIs " + ", ".join(e.address for e in endpoint.enis), False),
-            (f"{endpoint.state} · private DNS {'on' if endpoint.private_dns else 'off'}", False),
-            (f"policy: {endpoint.policy_name}", True),
+            (
+                f"{endpoint.state} · "
+                + (_("private DNS on") if endpoint.private_dns else _("private DNS off")),
+                False,
+            ),
+            (_("policy: {name}").format(name=endpoint.policy_name), True),
         ] + [(row, False) for row in _policy_rows(endpoint)]
         h = 12 + LINE * len(lines)
         svg.rect(
@@ -275,7 +300,7 @@ def _endpoints(pic: LabPicture) -> Panel:
         y += 54
         if counts:
             y = svg.counts(
-                10, y, counts, "via this endpoint", "labkit-endpoint-counts", SIDE_W - 20
+                10, y, counts, _("via this endpoint"), "labkit-endpoint-counts", SIDE_W - 20
             )
         y += 10
     return Panel("endpoints", "".join(svg.parts), SIDE_W, int(y))
@@ -289,7 +314,9 @@ def _others(pic: LabPicture) -> Panel | None:
     for other in pic.other_accounts:
         top = y
         body = Svg()
-        body.text(12, y + 18, f"other account {other}", size=TEXT, bold=True)
+        body.text(
+            12, y + 18, _("other account {account}").format(account=other), size=TEXT, bold=True
+        )
         y += 36
         mine = pic.by_who.get("other-account")
         if mine:
@@ -297,7 +324,7 @@ def _others(pic: LabPicture) -> Panel | None:
                 12,
                 y,
                 mine,
-                "calls made with its keys from the instance",
+                _("calls made with its keys from the instance"),
                 "labkit-path-other",
                 SIDE_W - 24,
             )
@@ -324,8 +351,14 @@ def panels(pic: LabPicture) -> list[Panel]:
 
 def footer(pic: LabPicture) -> str:
     """The line under the panels: how many calls the counts are of, and every symbol."""
-    run = f"last run: {pic.last_run} calls" if pic.last_run else "no calls made yet"
-    return f"{run} · symbols: {legend()} · solid: through an endpoint · dashed: public path"
+    run = (
+        _("last run: {count} calls").format(count=pic.last_run)
+        if pic.last_run
+        else _("no calls made yet")
+    )
+    return _("{run} · symbols: {legend} · solid: through an endpoint · dashed: public path").format(
+        run=run, legend=legend()
+    )
 
 
 def draw(pic: LabPicture) -> str:
@@ -340,7 +373,11 @@ def draw(pic: LabPicture) -> str:
         f'<text x="10" y="{y + 12}" font-size="{SMALL}" fill="{FAINT}">{esc(footer(pic))}</text>'
     )
     height = y + 24
-    title = esc(f"lab diagram: VPC {pic.vpc_id} with {len(pic.endpoints)} endpoint(s)")
+    title = esc(
+        _("lab diagram: VPC {vpc} with {count} endpoint(s)").format(
+            vpc=pic.vpc_id, count=len(pic.endpoints)
+        )
+    )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="labkit-diagram" role="img" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
@@ -363,7 +400,9 @@ def draw_html(pic: LabPicture) -> str:
 
 
 def describe_title(pic: LabPicture) -> str:
-    return f"lab diagram: VPC {pic.vpc_id} with {len(pic.endpoints)} endpoint(s)"
+    return _("lab diagram: VPC {vpc} with {count} endpoint(s)").format(
+        vpc=pic.vpc_id, count=len(pic.endpoints)
+    )
 
 
 class LabDiagram:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from labkit import services
 from labkit.backend.contract import Subnet
+from labkit.i18n import N_
 from labkit.ui.policy_info import policy_in_force, policy_summary, template_name
 from labkit.ui.results import Counts
 from labkit.ui.theme import is_missing
@@ -53,7 +54,7 @@ class EndpointFacts:
 class NetworkGateway:
     """How the VPC reaches the internet: an internet gateway or a NAT gateway."""
 
-    kind: str  # "internet gateway" or "NAT gateway"
+    kind: str  # "internet gateway" or "NAT gateway" (marked N_, translated where drawn)
     gateway_id: str
 
 
@@ -180,12 +181,12 @@ def _gateways(ec2: Any, vpc_id: str) -> list[NetworkGateway]:
     igws = ec2.describe_internet_gateways(
         Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}]
     ).get("InternetGateways", [])
-    found = [NetworkGateway("internet gateway", str(g["InternetGatewayId"])) for g in igws]
+    found = [NetworkGateway(N_("internet gateway"), str(g["InternetGatewayId"])) for g in igws]
     nats = ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]).get(
         "NatGateways", []
     )
     found += [
-        NetworkGateway("NAT gateway", str(n["NatGatewayId"]))
+        NetworkGateway(N_("NAT gateway"), str(n["NatGatewayId"]))
         for n in nats
         if str(n.get("State", "available")) == "available"
     ]

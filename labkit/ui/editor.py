@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
+from labkit.i18n import N_, _
 from labkit.probe import Call
 from labkit.ui.editor_model import Applied, EditorModel, Validation, validate, with_statement
 from labkit.ui.results_view import ResultsView
@@ -22,7 +23,7 @@ from labkit.ui.results_view import ResultsView
 if TYPE_CHECKING:
     from labkit.lab.facade import Lab
 
-IN_FORCE = "(the policy in force)"
+IN_FORCE = N_("(the policy in force)")
 STATUS_CLASS = "labkit-status"
 # plain CSS (no JavaScript): the policy in the code font, so columns line up with the status line
 # line numbers beside the text: both in the code font, one line height, no wrapping, and the
@@ -61,8 +62,8 @@ class PolicyEditor:
         self._quiet_template = False
 
         self.template = widgets.Dropdown(
-            description="template",
-            options=[(IN_FORCE, ""), *self.model.templates()],
+            description=_("template"),
+            options=[(_(IN_FORCE), ""), *self.model.templates()],
             value="",
             layout={"width": "26em"},
         )
@@ -81,10 +82,10 @@ class PolicyEditor:
         self.lint_box = widgets.HTML()
         self.lint_box.add_class("labkit-lint")
         self.apply_button = widgets.Button(
-            description="Apply & rerun",
+            description=_("Apply & rerun"),
             button_style="primary",
             icon="play",
-            tooltip="ModifyVpcEndpoint with this policy, then make the calls again",
+            tooltip=_("ModifyVpcEndpoint with this policy, then make the calls again"),
             layout={"width": "auto"},
         )
         self.output = widgets.Output()
@@ -105,7 +106,7 @@ class PolicyEditor:
         )
         self.widget = widgets.VBox([self.controls, self.results.widget])
         self.check()
-        self._set_status(f"policy in force: {self.model.in_force_name()}. {self.status}")
+        self._say_in_force()
         if run_now:
             self.results.update(self.model.run())
 
@@ -160,7 +161,11 @@ class PolicyEditor:
         self._show_template(name)
         self.check()
         if self.validation.ok:
-            self._set_status(f"loaded template {name} (not applied yet). {self.status}")
+            self._set_status(
+                _("loaded template {name} (not applied yet). {status}").format(
+                    name=name, status=self.status
+                )
+            )
         return self.text
 
     def revert(self) -> str:
@@ -168,8 +173,15 @@ class PolicyEditor:
         self.textarea.value = self.model.in_force()
         self._show_template("")
         self.check()
-        self._set_status(f"policy in force: {self.model.in_force_name()}. {self.status}")
+        self._say_in_force()
         return self.text
+
+    def _say_in_force(self) -> None:
+        self._set_status(
+            _("policy in force: {name}. {status}").format(
+                name=self.model.in_force_name(), status=self.status
+            )
+        )
 
     def _show_template(self, name: str) -> None:
         """Select ``name`` in the template list without loading it again."""

@@ -22,6 +22,7 @@ import pandas as pd
 from labkit.backend.calls import Call
 from labkit.backend.errors import LabError, PolicyRejected
 from labkit.catalog.lint import lint
+from labkit.i18n import N_, _
 from labkit.policy import Finding, check_policy
 from labkit.ui.policy_info import policy_in_force, pretty, template_name, templates
 from labkit.ui.results import Counts, diff_runs
@@ -29,8 +30,8 @@ from labkit.ui.results import Counts, diff_runs
 if TYPE_CHECKING:
     from labkit.lab.facade import Lab
 
-KEPT = "not applied: the endpoint keeps the policy it had"
-ACCEPTED = "✔ EC2 would accept this endpoint policy"
+KEPT = N_("not applied: the endpoint keeps the policy it had")
+ACCEPTED = N_("EC2 would accept this endpoint policy")  # shown after ✔
 
 
 def _key(finding: Finding) -> tuple[str, int | None, int | None]:
@@ -40,7 +41,7 @@ def _key(finding: Finding) -> tuple[str, int | None, int | None]:
 def describe_finding(finding: Finding) -> str:
     """``"line 2, column 16 (Statement[0]): not valid JSON: ... — fix: ..."``."""
     text = f"{finding.where()}: {finding.message}"
-    return text + (f" — fix: {finding.hint}" if finding.hint else "")
+    return text + (" — " + _("fix: {hint}").format(hint=finding.hint) if finding.hint else "")
 
 
 @dataclass(frozen=True)
@@ -62,16 +63,17 @@ class Validation:
         """The status line: the first refusal with its line and column, or that it is valid."""
         first = self.first_error
         if first is not None:
-            more = f" (+{len(self.refusals) - 1} more)" if len(self.refusals) > 1 else ""
+            extra = len(self.refusals) - 1
+            more = " " + _("(+{count} more)").format(count=extra) if extra else ""
             return f"✖ {describe_finding(first)}{more}"
         errors = sum(1 for f in self.lint if f.severity == "error")
         warnings = len(self.lint) - errors
         if not self.lint:
-            return f"{ACCEPTED}; lint found nothing"
-        return (
-            f"{ACCEPTED}; lint: {errors} likely mistake(s), {warnings} warning(s) below "
+            return f"✔ {_(ACCEPTED)}; " + _("lint found nothing")
+        return f"✔ {_(ACCEPTED)}; " + _(
+            "lint: {errors} likely mistake(s), {warnings} warning(s) below "
             "(EC2 does not refuse these)"
-        )
+        ).format(errors=errors, warnings=warnings)
 
     def lint_lines(self) -> list[str]:
         """One line per lint finding: severity, place, message, fix."""
@@ -150,22 +152,24 @@ class EditorModel:
         """
         checked = validate(text)
         if not checked.ok:
-            return Applied(False, f"{checked.status()} — {KEPT}", None, checked.refusals)
+            return Applied(False, f"{checked.status()} — {_(KEPT)}", None, checked.refusals)
         try:
             self.lab.set_policy(text, self.service)
         except PolicyRejected as exc:
             first = exc.findings[0] if exc.findings else None
             reason = describe_finding(first) if first is not None else exc.problem
-            return Applied(False, f"✖ {reason} — {KEPT}", None, tuple(exc.findings))
+            return Applied(False, f"✖ {reason} — {_(KEPT)}", None, tuple(exc.findings))
         except LabError as exc:
-            return Applied(False, f"✖ {exc.problem} — {KEPT}. Fix: {exc.fix}")
+            fix = _("Fix: {fix}").format(fix=exc.fix)
+            return Applied(False, f"✖ {exc.problem} — {_(KEPT)}. {fix}")
         applied_at = time.strftime("%H:%M:%S")
         frame = self.run()
         changed = sum(1 for c in diff_runs(previous, frame) if c) if previous is not None else 0
-        status = (
-            f"✔ applied at {applied_at} through ModifyVpcEndpoint ({self.in_force_name()}); "
-            f"reran {len(frame)} calls: {Counts.of(frame)}"
+        status = "✔ " + _(
+            "applied at {time} through ModifyVpcEndpoint ({name}); reran {count} calls: {counts}"
+        ).format(
+            time=applied_at, name=self.in_force_name(), count=len(frame), counts=Counts.of(frame)
         )
         if previous is not None:
-            status += f"; {changed} changed"
+            status += _("; {changed} changed").format(changed=changed)
         return Applied(True, status, frame, checked.lint)

@@ -13,11 +13,12 @@ from IPython import get_ipython
 from IPython.display import display
 
 from labkit.backend.errors import LabError
+from labkit.i18n import _
 
 
 def brief(error: LabError) -> list[str]:
     """The lines shown for ``error``: its class, the problem, and the fix."""
-    return [f"{type(error).__name__}: {error.problem}", f"Fix: {error.fix}"]
+    return [f"{type(error).__name__}: {error.problem}", _("Fix: {fix}").format(fix=error.fix)]
 
 
 def _handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from labkit.backend.calls import Call
-from labkit.i18n import set_language
+from labkit.i18n import _, set_language
 from labkit.lab.facade import Lab
 from labkit.lab.launch import choose_backend
 from labkit.lab.launch import start as start_lab
@@ -75,7 +75,7 @@ def start(backend: str | None = None, *, lang: str | None = None, **options: Any
     pd.set_option("display.width", 250)
     starting = NotebookProgress()
     if not options.get("quiet") and choose_backend(backend) == "local":
-        starting("starting a local lab on 127.0.0.1 (moto, gateway, DNS, metadata) ...")
+        starting(_("starting a local lab on 127.0.0.1 (moto, gateway, DNS, metadata) ..."))
     try:
         return start_lab(backend, lab_class=NotebookLab, **options)
     finally:

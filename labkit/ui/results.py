@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from labkit.i18n import N_, _
 from labkit.ui.theme import (
     CHANGE_COLOUR,
     change_label,
@@ -51,7 +52,7 @@ SHOWN = (
     ("message", "message"),
     ("latency_ms", "ms"),
 )
-FULL_SUMMARY = (
+FULL_SUMMARY = N_(
     "all columns: IAM action and resource, path, HTTP status, error code, the full message, ms"
 )
 # wide tables scroll sideways inside their output, with a scroll bar a learner can see and grab
@@ -131,7 +132,7 @@ def diff_runs(previous: pd.DataFrame | None, current: pd.DataFrame) -> list[str]
     changes = []
     for key, decision in zip(row_keys(current), current["decision"], strict=True):
         if key not in before:
-            changes.append("new")
+            changes.append(_("new"))
         elif decision_label(before[key]) == decision_label(decision):
             changes.append("")
         else:
@@ -144,7 +145,9 @@ def diff_lines(previous: pd.DataFrame | None, current: pd.DataFrame) -> list[str
     denied (explicit deny)"``; empty when nothing changed (or there is no previous run)."""
     changes = diff_runs(previous, current)
     return [
-        f"{op} {target}" + (f" as {who}" if who != "instance" else "") + f": {change}"
+        f"{op} {target}"
+        + (_(" as {who}").format(who=who) if who != "instance" else "")
+        + f": {change}"
         for change, who, op, target in zip(
             changes, current["who"], current["operation"], current["target"], strict=True
         )
@@ -177,7 +180,7 @@ def display_frame(
         }
     )
     columns = SHOWN if full else COMPACT
-    shown = shown[[name for name, _ in columns]].rename(columns=dict(columns))
+    shown = shown[[name for name, _label in columns]].rename(columns=dict(columns))
     if previous is not None:
         changes = diff_runs(previous, frame)
         shown.insert(0, "change", changes if full else [_symbols(c) for c in changes])
@@ -186,8 +189,8 @@ def display_frame(
 
 def _symbols(change: str) -> str:
     """``"✔ → ⊘"`` of ``"✔ → ⊘ now denied (explicit deny)"``: the decision column beside it
-    says the rest in words."""
-    return change.split(" now ", 1)[0]
+    says the rest in words (in any language: the symbols are the first three parts)."""
+    return " ".join(change.split(" ", 3)[:3])
 
 
 SUCCESS_BODY_CHARS = 120
@@ -226,16 +229,16 @@ def _change_css(value: Any) -> str:
 def caption_for(frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> str:
     """``"13 calls: ✔ 11 allowed, ✖ 0 denied (no allow), ⊘ 2 denied (explicit deny); 2 changed
     since the previous run"``; the legend is in :func:`legend_line`."""
-    text = f"{len(frame)} calls: {Counts.of(frame)}"
+    text = _("{count} calls: {counts}").format(count=len(frame), counts=Counts.of(frame))
     if previous is not None:
         changed = sum(1 for c in diff_runs(previous, frame) if c)
-        text += f"; {changed} changed since the previous run"
+        text += _("; {changed} changed since the previous run").format(changed=changed)
     return text
 
 
 def legend_line() -> str:
     """Every symbol the tables, the summary, the change list and the diagram use."""
-    return f"symbols: {legend()}"
+    return _("symbols: {legend}").format(legend=legend())
 
 
 TABLE_STYLES = [
@@ -261,6 +264,8 @@ def style_results(
         .set_caption(html.escape(caption or caption_for(frame, previous)))
         .set_table_attributes(f'class="{FULL_CLASS if full else TABLE_CLASS}"')
         .map(_decision_css(frame["decision"]), subset=["decision"])
+        # a decision's words stay on one line, whatever the language (Japanese has no spaces)
+        .set_properties(subset=["decision"], **{"white-space": "nowrap"})
         .format(escape="html")
         .format(breakable, subset=["who", "denied by", "resource" if full else "target"])
         .set_table_styles(TABLE_STYLES)
@@ -270,6 +275,7 @@ def style_results(
             styler.format(breakable, subset=["message"])
             .format(precision=1, subset=["ms"], escape="html")
             .set_properties(subset=["resource"], **{"min-width": "14em", "max-width": "22em"})
+            .set_properties(subset=["path"], **{"white-space": "nowrap"})
             .set_properties(
                 subset=["message"],
                 **{"min-width": "18em", "max-width": "32em", "white-space": "pre-wrap"},
@@ -277,7 +283,7 @@ def style_results(
         )
     if previous is not None:
         styler = styler.map(_change_css, subset=["change"]).set_properties(
-            subset=["change"], **{"white-space": "nowrap" if not full else "normal"}
+            subset=["change"], **{"white-space": "nowrap"}
         )
     return styler
 
@@ -285,12 +291,12 @@ def style_results(
 def results_html(frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> str:
     """The compact table, the legend, and every column one click away (scrolling sideways)."""
     compact = style_results(frame, previous).to_html()
-    caption = f"{len(frame)} calls, every column"
+    caption = _("{count} calls, every column").format(count=len(frame))
     full = style_results(frame, previous, caption=caption, full=True).to_html()
     return (
         f"{SCROLL_CSS}<div class='labkit-scroll'>{compact}</div>"
         f"<div class='labkit-legend' style='font-size: 0.85em'>{html.escape(legend_line())}</div>"
-        f"<details class='labkit-details'><summary>{html.escape(FULL_SUMMARY)}</summary>"
+        f"<details class='labkit-details'><summary>{html.escape(_(FULL_SUMMARY))}</summary>"
         f"<div class='labkit-scroll'>{full}</div></details>"
     )
 

@@ -15,10 +15,11 @@ import ipywidgets as widgets
 import pandas as pd
 
 from labkit.backend.errors import LabError
+from labkit.i18n import N_, _
 from labkit.ui.results import diff_lines, results_html
 
 Explainer = Callable[[pd.DataFrame, int], Any]
-NO_RESULTS = "no results yet: apply a policy to run the calls"
+NO_RESULTS = N_("no results yet: apply a policy to run the calls")
 
 
 class ResultsView:
@@ -32,13 +33,17 @@ class ResultsView:
         self.diff = widgets.HTML(value="")
         self.diff.add_class("labkit-diff")
         # a wide table scrolls sideways inside its own box (results_html), never cut at the edge
-        self.table = widgets.HTML(value=f"<i>{NO_RESULTS}</i>", layout={"max_width": "100%"})
+        self.table = widgets.HTML(
+            value=f"<i>{html.escape(_(NO_RESULTS))}</i>", layout={"max_width": "100%"}
+        )
         self.table.add_class("labkit-results-view")
         self.row = widgets.Dropdown(
-            description="row", options=[], layout={"width": "30em", "max_width": "100%"}
+            description=_("row"), options=[], layout={"width": "30em", "max_width": "100%"}
         )
         self.explain_button = widgets.Button(
-            description="Explain row", icon="question", tooltip="why was this row decided so?"
+            description=_("Explain row"),
+            icon="question",
+            tooltip=_("why was this row decided so?"),
         )
         self.explanation = widgets.HTML(value="")
         self.explanation.add_class("labkit-explanation")
@@ -70,10 +75,11 @@ class ResultsView:
     def changes_text(self) -> str:
         """What changed since the previous run, as the view words it."""
         if self.previous is None:
-            return "first run: nothing to compare with yet"
+            return _("first run: nothing to compare with yet")
         if not self.changes:
-            return "no change since the previous run"
-        return "changed since the previous run:\n" + "\n".join(f"  {c}" for c in self.changes)
+            return _("no change since the previous run")
+        head = _("changed since the previous run:")
+        return head + "\n" + "\n".join(f"  {c}" for c in self.changes)
 
     def _diff_html(self) -> str:
         lines = self.changes_text().splitlines()
@@ -86,17 +92,18 @@ class ResultsView:
     def explain_selected(self, row: int | None = None) -> str:
         """Explain ``row`` (default: the selected one) below the table; returns the text shown."""
         if self.current is None:
-            return self._say(NO_RESULTS)
+            return self._say(_(NO_RESULTS))
         index = int(self.row.value if row is None else row)
         if self._explain is None:
-            return self._say("explanations are off for this view (no lab to ask)")
+            return self._say(_("explanations are off for this view (no lab to ask)"))
         try:
             found = self._explain(self.current, index)
         except (ImportError, AttributeError, NotImplementedError) as exc:
             return self._say(
-                f"explanations are not available in this labkit ({type(exc).__name__}: {exc}). "
-                "Fix: update labkit (git pull, then pip install --no-deps -e .) and restart "
-                "the kernel."
+                _(
+                    "explanations are not available in this labkit ({error}). Fix: update labkit "
+                    "(git pull, then pip install --no-deps -e .) and restart the kernel."
+                ).format(error=f"{type(exc).__name__}: {exc}")
             )
         except LabError as exc:
             return self._say(str(exc))

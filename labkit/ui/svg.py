@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import unicodedata
 
 from labkit.ui.results import Counts
 from labkit.ui.theme import OKABE_ITO, decision_parts
@@ -11,6 +12,11 @@ INK, FAINT = "#222222", OKABE_ITO["grey"]
 TEXT = 12  # the diagram's usual text size (px at 1:1; the diagram is never scaled down)
 LINE_PX = 16  # one line of TEXT
 CHAR_PX = 6.9  # a generous average width of one TEXT character, to wrap before the edge
+
+
+def columns(text: str) -> int:
+    """How many character widths ``text`` takes: a wide (CJK) character counts as two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def esc(value: object) -> str:
@@ -56,13 +62,13 @@ class Svg:
         in its colour with the results table's symbols and words, wrapped onto more lines to
         stay within ``width`` px. Returns the ``y`` of the line after it."""
         pieces: list[tuple[str, str, bool]] = [(f"{label}:", INK, False)]  # text, colour, new line
-        used, lines = len(label) + 1, 1
+        used, lines = columns(label) + 1, 1
         for decision, count in counts.parts():
             symbol, words, colour = decision_parts(decision or None)
             part = f"{symbol} {count} {words}"
-            wrap = (used + 1 + len(part)) * CHAR_PX > width
+            wrap = (used + 1 + columns(part)) * CHAR_PX > width
             pieces.append((part, colour, wrap))
-            used, lines = (len(part), lines + 1) if wrap else (used + 1 + len(part), lines)
+            used, lines = (columns(part), lines + 1) if wrap else (used + 1 + columns(part), lines)
         spans = []
         for k, (text, colour, wrap) in enumerate(pieces):
             gap = " " if k + 1 < len(pieces) else ""  # between parts, also across a line break

@@ -1,7 +1,13 @@
 """The Japanese course in a real browser: a private JupyterLab in Japanese (the language pack,
-locale ja_JP, LABKIT_LANG=ja) runs notebooks/ja/05_playground.ipynb in Debian chromium; every
-character on the page (menus, Japanese prose, the widgets, the diagram) is drawn with a real
-glyph, not a tofu box. The CJK font is Debian's fonts-noto-cjk (.ci/run installs it).
+locale ja_JP, LABKIT_LANG=ja) runs three Japanese notebooks with Run All at 1024×768 in Debian
+chromium: 05 (the playground's widgets and the diagram), 04 (tables, the exercise) and 10 (every
+path around the endpoint). Each must run without a Python error, a widget error or a console
+error, pass the English course test's page checks (:func:`course.page_problems`), and draw every
+character on the page (menus, Japanese prose, the widgets, the diagram) with a real glyph, not a
+tofu box. The CJK font is Debian's fonts-noto-cjk (.ci/run installs it). The other notebooks run
+headless in Japanese (tests/notebooks/test_ja_notebooks.py); the whole course runs in the browser
+in English (test_course_even.py, test_course_odd.py), so this file adds three notebooks, not
+eleven, to the browser suite.
 
 How a missing glyph is told apart: each character is drawn on a canvas in the font its element
 uses; chromium falls back through the installed fonts as it does for the page, and a character
@@ -22,14 +28,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from course import CHROMIUM_DEFAULTS_DROPPED, all_cells_ran, errors_shown, page_problems
 from labserver import JupyterLab, alive
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = "05_playground.ipynb"
+NOTEBOOKS = ("05_playground.ipynb", "04_the_results.ipynb", "10_around_the_endpoint.ipynb")
+#: Where each notebook must show characters (besides prose and JupyterLab's own).
+SHOWN_IN = {"05_playground.ipynb": {"widgets", "diagram"}}
+VIEWPORT = {"width": 1024, "height": 768}
+IDLE = "アイドル"  # JupyterLab's status bar in Japanese
 CJK_FONT = "Noto Sans CJK JP"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-WAIT_MS = 120_000
+WAIT_MS = 180_000
 LOCALE_SETTING = "@jupyterlab/translation-extension/plugin.jupyterlab-settings"
 
 #: (char, family) -> {"tofu": bool, "blank": bool}; chars drawn at 32 px on a 48 px canvas.
@@ -74,7 +85,7 @@ PAGE_CHARS = """
     if (!el || !el.getClientRects().length) continue;  // not rendered
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden') continue;
-    const where = el.closest('svg.labkit-diagram') ? 'diagram'
+    const where = el.closest('.labkit-diagram') ? 'diagram'
       : el.closest('.jupyter-widgets, .widget-output, .labkit-results-view') ? 'widgets'
       : el.closest('.jp-MarkdownOutput') ? 'prose' : 'jupyterlab';
     for (const ch of walker.currentNode.textContent) {
@@ -107,7 +118,8 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def jupyter(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[JupyterLab]:
     root = tmp_path_factory.mktemp("root")
-    shutil.copy(ROOT / "notebooks" / "ja" / NOTEBOOK, root / NOTEBOOK)
+    for name in NOTEBOOKS:
+        shutil.copy(ROOT / "notebooks" / "ja" / name, root / name)
     home = tmp_path_factory.mktemp("jupyter-home")
     server = JupyterLab(root, home)
     locale = Path(server.env["JUPYTERLAB_SETTINGS_DIR"], LOCALE_SETTING)
@@ -124,19 +136,19 @@ def jupyter(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator
 
 
 @pytest.fixture(scope="module")
-def page(jupyter: JupyterLab, chromium: str) -> Iterator[Any]:
+def browser(chromium: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        launched = driver.chromium.launch(
+            executable_path=chromium,
+            args=CHROMIUM_ARGS,
+            ignore_default_args=CHROMIUM_DEFAULTS_DROPPED,
+        )
         try:
-            tab = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
-            tab.set_default_timeout(WAIT_MS)
-            tab.goto(jupyter.notebook_url(NOTEBOOK))
-            tab.locator(".jp-Notebook .jp-Cell").first.wait_for()
-            yield tab
+            yield launched
         finally:
-            browser.close()
+            launched.close()
 
 
 def wait_text(page: Any, selector: str, text: str) -> str:
@@ -161,29 +173,63 @@ def glyphs(page: Any, chars: list[list[str]]) -> dict[str, Any]:
     return page.evaluate(GLYPH_CHECK, [[[c, f] for c, f, *_ in chars], CJK_FONT])
 
 
-def test_the_detector_tells_tofu_from_glyphs(page: Any) -> None:
-    family = "sans-serif"
-    found = glyphs(page, [["\U0010fffd", family], ["\u0378", family], ["日", family]])
+def test_the_detector_tells_tofu_from_glyphs(browser: Any) -> None:
+    page = browser.new_page(locale="ja-JP")
+    try:
+        page.set_content("<p>detector</p>")
+        family = "sans-serif"
+        found = glyphs(page, [["\U0010fffd", family], ["\u0378", family], ["日", family]])
+    finally:
+        page.close()
     assert found["installed"], f"{CJK_FONT} is not installed: apt-get install fonts-noto-cjk"
     tofu, unassigned, kanji = found["results"]
     assert tofu["tofu"] and (unassigned["tofu"] or unassigned["blank"])
     assert not kanji["tofu"] and not kanji["blank"]
 
 
-def test_japanese_notebook_widgets_and_diagram_have_every_glyph(page: Any) -> None:
-    started = time.perf_counter()
-    wait_text(page, "#jp-main-statusbar", "アイドル")  # JupyterLab itself speaks Japanese
+def run_all_in_japanese(page: Any) -> None:
+    """Run All through JupyterLab's Japanese menus; fail at the first Python error shown."""
+    wait_text(page, "#jp-main-statusbar", IDLE)  # JupyterLab itself speaks Japanese
     page.get_by_role("menuitem", name="実行", exact=True).click()
     page.get_by_role("menuitem", name="すべてのセルを実行", exact=True).click()
-    wait_count(page, "svg.labkit-diagram", 2)  # the widget's and the last cell's: all has run
-    wait_text(page, ".labkit-results-view", "13")
-    wait_text(page, "#jp-main-statusbar", "アイドル")
-    chars = page.evaluate(PAGE_CHARS)
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while not (all_cells_ran(page) or errors_shown(page)):
+        assert time.monotonic() < deadline, "Run All did not finish"
+        time.sleep(0.25)
+    wait_text(page, "#jp-main-statusbar", IDLE)
+    errors = errors_shown(page)
+    assert not errors, "Run All stopped at a Python error:\n" + "\n".join(errors)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_japanese_notebook_runs_clean_with_every_glyph(
+    browser: Any, jupyter: JupyterLab, notebook: str
+) -> None:
+    started = time.perf_counter()
+    context = browser.new_context(viewport=VIEWPORT, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(f"page error: {e}"))
+    try:
+        page.goto(jupyter.notebook_url(notebook) + "&reset")  # a fresh workspace: one tab
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+        run_all_in_japanese(page)
+        if "diagram" in SHOWN_IN.get(notebook, set()):
+            wait_count(page, "div.labkit-diagram", 2)  # the widget's and the last cell's
+        problems = page_problems(page)
+        chars = page.evaluate(PAGE_CHARS)
+        found = glyphs(page, chars)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+    assert not console, "\n".join(console)
     areas = {where for *_, where in chars}
-    assert {"prose", "jupyterlab", "widgets", "diagram"} <= areas, f"characters only in {areas}"
+    wanted = {"prose", "jupyterlab"} | SHOWN_IN.get(notebook, set())
+    assert wanted <= areas, f"characters only in {areas}, wanted {wanted}"
     cjk = [c for c, *_ in chars if "\u3040" <= c <= "\u9fff"]
     assert len(set(cjk)) > 100, f"only {len(set(cjk))} distinct Japanese characters on the page"
-    found = glyphs(page, chars)
     missing = [
         (r["ch"], f"U+{ord(r['ch']):04X}", where)
         for r, (*_, where) in zip(found["results"], chars, strict=True)
@@ -191,6 +237,7 @@ def test_japanese_notebook_widgets_and_diagram_have_every_glyph(page: Any) -> No
     ]
     assert not missing, f"drawn as tofu (no font has the glyph): {missing}"
     print(
-        f"\nbrowser (ja): {len(chars)} character/font pairs, {len(set(cjk))} distinct Japanese, "
-        f"all with glyphs, in {time.perf_counter() - started:.1f} s"
+        f"\nbrowser (ja) {notebook}: Run All at 1024x768, {len(chars)} character/font pairs, "
+        f"{len(set(cjk))} distinct Japanese, all with glyphs, in "
+        f"{time.perf_counter() - started:.1f} s"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from labkit.i18n import N_, _
 from labkit.policy.conditions import ConditionClause
 from labkit.policy.model import Statement
 from labkit.policy.request import Request
@@ -85,8 +86,10 @@ def explain_statement(
                 Check(
                     "Variables",
                     False,
-                    f"{names} has no value in this request and no default: AWS treats the "
-                    "statement as invalid, so it does not apply",
+                    _(
+                        "{names} has no value in this request and no default: AWS treats the "
+                        "statement as invalid, so it does not apply"
+                    ).format(names=names),
                     [],
                     None,
                     None,
@@ -123,18 +126,18 @@ def _action_check(statement: Statement, request: Request) -> Check:
     if element.negated:
         matched = listed is None
         detail = (
-            f"{action} is excluded by NotAction {listed!r}"
+            _("{action} is excluded by NotAction {listed!r}")
             if listed is not None
-            else f"{action} is not in NotAction, so the statement covers it"
-        )
+            else _("{action} is not in NotAction, so the statement covers it")
+        ).format(action=action, listed=listed)
         name = "NotAction"
     else:
         matched = listed is not None
         detail = (
-            f"{listed!r} matches {action} (actions ignore case)"
+            _("{listed!r} matches {action} (actions ignore case)")
             if listed is not None
-            else f"no action pattern matches {action}"
-        )
+            else _("no action pattern matches {action}")
+        ).format(action=action, listed=listed)
         name = "Action"
     return Check(name, matched, detail, list(element.patterns), [action], None, None, {})
 
@@ -174,29 +177,31 @@ def _resource_check(statement: Statement, request: Request, keys: Any) -> Check:
     if element.negated:
         matched = listed is None
         detail = (
-            f"the resource is excluded by NotResource {listed!r}"
+            _("the resource is excluded by NotResource {listed!r}").format(listed=listed)
             if listed is not None
-            else "the resource is not in NotResource, so the statement covers it"
+            else _("the resource is not in NotResource, so the statement covers it")
         )
         name = "NotResource"
     else:
         matched = listed is not None
         detail = (
-            f"{listed!r} matches the resource"
+            _("{listed!r} matches the resource").format(listed=listed)
             if listed is not None
-            else "no resource pattern matches (the resource part of an ARN is case-sensitive "
-            "and must match in full)"
+            else _(
+                "no resource pattern matches (the resource part of an ARN is case-sensitive "
+                "and must match in full)"
+            )
         )
         name = "Resource"
     return Check(name, matched, detail, shown, [resource], None, None, variables)
 
 
 _NAMED = {
-    "everyone": '"*" names every principal',
-    "direct": "the caller is named exactly",
-    "role": "the role ARN names the role's sessions, including this one",
-    "account": "the caller's account is named: every principal of that account",
-    None: "the caller is not named",
+    "everyone": N_('"*" names every principal'),
+    "direct": N_("the caller is named exactly"),
+    "role": N_("the role ARN names the role's sessions, including this one"),
+    "account": N_("the caller's account is named: every principal of that account"),
+    None: N_("the caller is not named"),
 }
 
 
@@ -210,19 +215,23 @@ def _principal_check(statement: Statement, request: Request) -> Check:
     matched = level is not None
     if element.negated:
         detail = (
-            "every layer of the caller (session, role, account) is listed in NotPrincipal, so "
-            "the statement does not apply to it"
+            _(
+                "every layer of the caller (session, role, account) is listed in NotPrincipal, "
+                "so the statement does not apply to it"
+            )
             if not matched
-            else "the caller is not exempted by NotPrincipal (each of its session, role and "
-            "account must be listed)"
+            else _(
+                "the caller is not exempted by NotPrincipal (each of its session, role and "
+                "account must be listed)"
+            )
         )
         if matched and caller.bounded and caller.iam_principal:
-            detail = (
+            detail = _(
                 "the caller has a permissions boundary: a NotPrincipal Deny always applies to "
                 "such a principal, whatever NotPrincipal lists"
             )
     else:
-        detail = _NAMED[level]
+        detail = _(_NAMED[level])
     return Check(element.name, matched, detail, list(element.shown), [caller.arn], None, None, {})
 
 
@@ -256,20 +265,28 @@ def explain_clause(clause: ConditionClause, keys: dict[str, ContextValue] | Any)
 def _clause_detail(clause: ConditionClause, raw: Any, matched: bool, keys: Any) -> str:
     name = clause.name
     if name.spec.family == "Null":
-        state = "absent" if raw is None or (not isinstance(raw, str) and not raw) else "present"
-        return f"{clause.key} is {state} from the request"
+        absent = raw is None or (not isinstance(raw, str) and not raw)
+        state = (
+            _("{key} is absent from the request")
+            if absent
+            else _("{key} is present in the request")
+        )
+        return state.format(key=clause.key)
     if raw is None or (not isinstance(raw, str) and not raw):
-        what = "missing from the request" if raw is None else "an empty list"
+        what = _("missing from the request") if raw is None else _("an empty list")
         if name.qualifier == "ForAllValues":
-            return f"{clause.key} is {what}: ForAllValues is true for an empty set"
-        if name.qualifier == "ForAnyValue":
-            rule = "...IfExists is true" if matched else "ForAnyValue is false for an empty set"
-            return f"{clause.key} is {what}: {rule}"
-        if name.if_exists:
-            return f"{clause.key} is {what}: ...IfExists is true when the key is absent"
-        if name.spec.negated:
-            return f"{clause.key} is {what}: a negated operator is true when the key is absent"
-        return f"{clause.key} is {what}: the condition is false"
+            rule = _("ForAllValues is true for an empty set")
+        elif name.qualifier == "ForAnyValue":
+            rule = (
+                _("...IfExists is true") if matched else _("ForAnyValue is false for an empty set")
+            )
+        elif name.if_exists:
+            rule = _("...IfExists is true when the key is absent")
+        elif name.spec.negated:
+            rule = _("a negated operator is true when the key is absent")
+        else:
+            rule = _("the condition is false")
+        return _("{key} is {what}: {rule}").format(key=clause.key, what=what, rule=rule)
     values = [raw] if isinstance(raw, str) else list(raw)
     hits = []
     for value in values:
@@ -279,9 +296,15 @@ def _clause_detail(clause: ConditionClause, raw: Any, matched: bool, keys: Any) 
                     f"{value!r} ~ {clause.values[index].text(keys) or clause.values[index].raw!r}"
                 )
                 break
-    compared = f"{', '.join(hits)} matched" if hits else "no request value matched a policy value"
+    compared = (
+        _("{hits} matched").format(hits=", ".join(hits))
+        if hits
+        else _("no request value matched a policy value")
+    )
     if name.spec.negated:
-        compared += f" (negated: {name.spec.name} is {'true' if matched else 'false'})"
+        compared += (
+            _(" (negated: {operator} is true)") if matched else _(" (negated: {operator} is false)")
+        ).format(operator=name.spec.name)
     if not isinstance(raw, str) and name.qualifier is None:
-        compared += "; plain operator on a multivalued key: true if any value matches"
+        compared += _("; plain operator on a multivalued key: true if any value matches")
     return compared
