@@ -22,7 +22,7 @@ ENV_VARIABLE = "LABKIT_LANG"
 TRANSLATION_SETTINGS = Path("@jupyterlab", "translation-extension", "plugin.jupyterlab-settings")
 
 _chosen: str | None = None
-_from_jupyterlab: str | None = None  # read once per process (a kernel's life); see set_language
+_automatic: str | None = None  # LABKIT_LANG, else JupyterLab's locale: read once per process
 
 
 @cache
@@ -39,9 +39,9 @@ def set_language(tag: str | None) -> str:
 
     Raises ``ValueError`` for a language labkit has no words in, naming the ones it has.
     """
-    global _chosen, _from_jupyterlab
+    global _chosen, _automatic
     if tag is None:
-        _chosen = _from_jupyterlab = None  # JupyterLab's locale is read again
+        _chosen = _automatic = None  # LABKIT_LANG and JupyterLab's locale are read again
         return current_language()
     found = normalize(tag)
     if found is None:
@@ -56,18 +56,20 @@ def set_language(tag: str | None) -> str:
 def current_language() -> str:
     """The language labkit speaks now (see the module docstring for the order).
 
-    Called for every message, so cheap: JupyterLab's locale is read once per process (a kernel
-    picks up a new choice when it restarts; ``set_language(None)`` reads it again).
+    Called for every message (an explanation makes dozens), so cheap: ``LABKIT_LANG`` and
+    JupyterLab's locale are read once per process — a kernel picks up a new choice when it
+    restarts, and ``set_language(None)`` reads both again.
     """
-    global _from_jupyterlab
+    global _automatic
     if _chosen is not None:
         return _chosen
-    from_env = os.environ.get(ENV_VARIABLE)
-    if from_env:
-        return normalize(from_env) or "en"
-    if _from_jupyterlab is None:
-        _from_jupyterlab = normalize(jupyterlab_locale(settings_dir())) or "en"
-    return _from_jupyterlab
+    if _automatic is None:
+        from_env = os.environ.get(ENV_VARIABLE)
+        if from_env:
+            _automatic = normalize(from_env) or "en"
+        else:
+            _automatic = normalize(jupyterlab_locale(settings_dir())) or "en"
+    return _automatic
 
 
 def settings_dir() -> str | None:
