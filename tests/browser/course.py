@@ -364,3 +364,23 @@ def save_and_reopen(page: Any, server: Any, notebook: str) -> tuple[int, list[st
     wait_until(lambda: kernel_idle(page), "the kernel after reopening", page)
     page.wait_for_timeout(500)
     return with_outputs, page_problems(page)
+
+
+def check_notebook_in_the_browser(browser: Any, course_server: Any, notebook: str) -> None:
+    """Run All of ``notebook`` at one viewport (half of the notebooks at each, so both see Run
+    All), the exercise answered wrong then right, and every check of the course on the page."""
+    viewport = "1280x800" if (int(notebook[:2]) // 2) % 2 == 0 else "1024x768"
+    seen = visit(browser, course_server, notebook, viewport)
+    print(
+        f"\n{notebook}: Run All at {viewport} + exercise in {seen.seconds:.1f} s; "
+        f"{len(seen.screenshots)} screenshots"
+    )
+    assert not seen.dirty_on_open, "opening the notebook marked it modified"
+    assert seen.dirty_after_run, "Run All did not mark the notebook modified: is the check blind?"
+    assert not seen.problems, "\n".join(seen.problems)
+    assert seen.saved_outputs == 0, f"{seen.saved_outputs} cells kept their outputs in the file"
+    assert not seen.reopened_problems, "\n".join(seen.reopened_problems)
+    assert not seen.console_errors, "\n".join(seen.console_errors)
+    if seen.exercise:
+        assert "\nnot yet — " in seen.exercise["wrong"], seen.exercise["wrong"]
+        assert "\npass — " in seen.exercise["right"], seen.exercise["right"]
