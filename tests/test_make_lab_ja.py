@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import select
 import shutil
 import signal
 import subprocess
@@ -16,41 +14,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from make_lab import get_json, printed_url
 
 from labkit.i18n.language import jupyterlab_locale
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.slow, pytest.mark.real_cli]
-
-
-def _get_json(url: str, seconds: float = 20) -> dict:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=10) as answer:
-                return json.load(answer)
-        except urllib.error.URLError as error:
-            if isinstance(error, urllib.error.HTTPError) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.25)
-
-
-def _printed_url(process: subprocess.Popen[str], seconds: float) -> tuple[str, str]:
-    assert process.stdout is not None
-    seen: list[str] = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 1.0)
-        if not ready:
-            continue
-        line = process.stdout.readline()
-        if not line:
-            break
-        seen.append(line)
-        found = re.search(r"(http://127\.0\.0\.1:\d+)/lab\?token=([0-9a-f]{32,})", line)
-        if found:
-            return found[1], found[2]
-    raise AssertionError("make lab printed no URL:\n" + "".join(seen[-30:]))
 
 
 @pytest.mark.parametrize("command", [["lab", "LANG=ja"], ["lab-ja"]])
@@ -69,16 +38,16 @@ def test_make_lab_in_japanese(command) -> None:
         start_new_session=True,
     )
     try:
-        url, token = _printed_url(process, seconds=120)
-        names = {item["name"] for item in _get_json(f"{url}/api/contents?token={token}")["content"]}
+        url, token = printed_url(process, seconds=120)
+        names = {item["name"] for item in get_json(f"{url}/api/contents?token={token}")["content"]}
         assert {"00_start.ipynb", "09_clean_up.ipynb", "README.md"} <= names
-        first = _get_json(f"{url}/api/contents/00_start.ipynb?token={token}")["content"]
+        first = get_json(f"{url}/api/contents/00_start.ipynb?token={token}")["content"]
         assert "**目標:**" in first["cells"][0]["source"]  # the Japanese notebook, not a copy
         setting = f"{url}/lab/api/settings/@jupyterlab/translation-extension:plugin?token={token}"
-        assert _get_json(setting)["settings"]["locale"] == "ja_JP"
-        packs = _get_json(f"{url}/lab/api/translations?token={token}")["data"]
+        assert get_json(setting)["settings"]["locale"] == "ja_JP"
+        packs = get_json(f"{url}/lab/api/translations?token={token}")["data"]
         assert "ja_JP" in packs, f"the Japanese language pack is not installed: {sorted(packs)}"
-        words = _get_json(f"{url}/lab/api/translations/ja_JP?token={token}")["data"]
+        words = get_json(f"{url}/lab/api/translations/ja_JP?token={token}")["data"]
         assert words.get("jupyterlab"), "no Japanese words for JupyterLab"
         kernel = _kernel_env(url, token)
         assert kernel["LABKIT_LANG"] == "ja"

@@ -18,9 +18,7 @@ flags that and a noncharacter, and passes 日本語.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -28,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from course import CHROMIUM_DEFAULTS_DROPPED, all_cells_ran, errors_shown, page_problems
+from course import all_cells_ran, errors_shown, page_problems
 from labserver import JupyterLab, alive
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -39,7 +37,6 @@ SHOWN_IN = {"05_playground.ipynb": {"widgets", "diagram"}}
 VIEWPORT = {"width": 1024, "height": 768}
 IDLE = "アイドル"  # JupyterLab's status bar in Japanese
 CJK_FONT = "Noto Sans CJK JP"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 WAIT_MS = 180_000
 LOCALE_SETTING = "@jupyterlab/translation-extension/plugin.jupyterlab-settings"
 
@@ -99,24 +96,8 @@ PAGE_CHARS = """
 """
 
 
-def _missing(reason: str) -> None:
-    if os.environ.get("LABKIT_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (LABKIT_REQUIRE_BROWSER=1: the browser test must run)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
-def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        _missing("Debian chromium is not on PATH. Fix: sudo apt-get install -y chromium")
-    if importlib.util.find_spec("playwright") is None:
-        _missing("playwright for Python is missing. Fix: .venv/bin/pip install -e '.[test]'")
-    return str(path)
-
-
-@pytest.fixture(scope="module")
-def jupyter(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[JupyterLab]:
+def jupyter(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[JupyterLab]:
     root = tmp_path_factory.mktemp("root")
     for name in NOTEBOOKS:
         shutil.copy(ROOT / "notebooks" / "ja" / name, root / name)
@@ -133,22 +114,6 @@ def jupyter(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator
     finally:
         started = server.stop()
     assert not alive(started), f"processes left running: {alive(started)}"
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        launched = driver.chromium.launch(
-            executable_path=chromium,
-            args=CHROMIUM_ARGS,
-            ignore_default_args=CHROMIUM_DEFAULTS_DROPPED,
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def wait_text(page: Any, selector: str, text: str) -> str:

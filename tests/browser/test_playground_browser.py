@@ -8,8 +8,6 @@ Skipped (with the fix) when chromium or playwright is missing, unless LABKIT_REQ
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -17,46 +15,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from course import CHROMIUM_ARGS
 from labserver import JupyterLab, alive
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "05_playground.ipynb"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WAIT_MS = 120_000
 ELEVEN = "✔ 11 allowed, ✖ 0 denied (no allow), ⊘ 2 denied (explicit deny)"
 ALL = "✔ 13 allowed, ✖ 0 denied (no allow), ⊘ 0 denied (explicit deny)"
 BROKEN = '{\n  "Statement": [\n    {"Effect" "Allow"}\n  ]\n}'  # the colon after "Effect" gone
 
 
-def _missing(reason: str) -> None:
-    if os.environ.get("LABKIT_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (LABKIT_REQUIRE_BROWSER=1: the browser test must run)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
-def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        _missing(
-            "Debian chromium is not on PATH. Fix: sudo apt-get update && sudo apt-get install -y "
-            "chromium (`playwright install` downloads do not work here; the test uses the system "
-            "browser)"
-        )
-    if importlib.util.find_spec("playwright") is None:
-        _missing("playwright for Python is missing. Fix: .venv/bin/pip install -e '.[test]'")
-    return str(path)
-
-
-@pytest.fixture(scope="module")
-def jupyter(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[JupyterLab]:
+def jupyter(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[JupyterLab]:
     root = tmp_path_factory.mktemp("root")
     shutil.copy(ROOT / "notebooks" / NOTEBOOK, root / NOTEBOOK)
     server = JupyterLab(root, tmp_path_factory.mktemp("jupyter-home"))
@@ -70,11 +42,11 @@ def jupyter(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator
 
 
 @pytest.fixture(scope="module")
-def page(jupyter: JupyterLab, chromium: str) -> Iterator[Any]:
+def page(jupyter: JupyterLab, chromium_path: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = driver.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         try:
             tab = browser.new_page(viewport={"width": 1400, "height": 1000})
             tab.set_default_timeout(WAIT_MS)
