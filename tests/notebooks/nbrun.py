@@ -137,7 +137,11 @@ def add_solutions(name: str, notebook: Any, solutions: dict[str, str]) -> None:
 
 
 def run_notebook(
-    name: str, *, solutions: dict[str, str] | None = None, env: dict[str, str] | None = None
+    name: str,
+    *,
+    solutions: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
+    folder: Path = NOTEBOOKS,
 ) -> ExecutedNotebook:
     """Execute ``notebooks/<name>`` top to bottom in a fresh kernel; raises on any cell error.
 
@@ -147,8 +151,10 @@ def run_notebook(
     solution and the notebook's own check source run again, tagged ``solved:exercise-03-answer``
     and ``solved:exercise-03-check``. One run, one lab: the notebook is not executed twice.
     ``env`` adds variables to the kernel's environment (the local backend is always forced).
+    ``folder`` holds the notebook and is the kernel's working folder (``notebooks/ja``, say).
     """
-    path = NOTEBOOKS / name
+    path = folder / name
+    label = name if folder == NOTEBOOKS else f"{folder.name}/{name}"
     notebook = nbformat.read(path, as_version=4)
     add_solutions(name, notebook, solutions or {})
     saved = dict(os.environ)
@@ -158,7 +164,7 @@ def run_notebook(
             notebook,
             timeout=CELL_TIMEOUT,
             kernel_name="python3",
-            resources={"metadata": {"path": str(NOTEBOOKS)}},
+            resources={"metadata": {"path": str(folder)}},
         )
         started = time.perf_counter()
         client.execute()
@@ -166,9 +172,9 @@ def run_notebook(
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    key = name if not solutions else f"{name} (+ solution of {', '.join(sorted(solutions))})"
+    key = label if not solutions else f"{label} (+ solution of {', '.join(sorted(solutions))})"
     RUN_SECONDS[key] = seconds
-    return ExecutedNotebook(name, notebook, seconds)
+    return ExecutedNotebook(label, notebook, seconds)
 
 
 def run_shell_cell(name: str, tag: str, env: dict[str, str]) -> str:

@@ -5,15 +5,11 @@ solved in the same run. labkit's words come out in Japanese; AWS's texts stay as
 
 from __future__ import annotations
 
-import os
 import re
-import time
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
-from nbrun import CELL_TIMEOUT, NOTEBOOKS, RUN_SECONDS, SOLVED, ExecutedNotebook, add_solutions
+from nbrun import NOTEBOOKS, SOLVED, ExecutedNotebook, run_notebook
 
 from labkit.exercises import definitions
 
@@ -34,25 +30,7 @@ def _solutions(name: str) -> dict[str, str]:
 
 def run_japanese(name: str) -> ExecutedNotebook:
     """Execute ``notebooks/ja/<name>`` in a fresh kernel started in ``notebooks/ja``."""
-    notebook = nbformat.read(JA / name, as_version=4)
-    add_solutions(name, notebook, _solutions(name))
-    saved = dict(os.environ)
-    os.environ.update({"LABKIT_BACKEND": "local", "LABKIT_LANG": "ja"})
-    try:
-        client = NotebookClient(
-            notebook,
-            timeout=CELL_TIMEOUT,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(JA)}},
-        )
-        started = time.perf_counter()
-        client.execute()
-        seconds = time.perf_counter() - started
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    RUN_SECONDS[f"ja/{name}"] = seconds
-    return ExecutedNotebook(f"ja/{name}", notebook, seconds)
+    return run_notebook(name, solutions=_solutions(name), env={"LABKIT_LANG": "ja"}, folder=JA)
 
 
 def _names() -> list[str]:
