@@ -19,6 +19,7 @@ import ports
 import pytest
 from botocore.config import Config
 from lab_world import REGION, World
+from moto_reset import empty_moto
 
 from labkit.local.front.control import ControlFront
 from labkit.local.gateway.decide import Decider
@@ -45,7 +46,7 @@ def moto_url() -> Iterator[str]:
 
 def seed_world(moto_url: str, scenario: str = "walkthrough", pending_seconds: float = 0) -> World:
     """moto emptied, fix-ups on, ``scenario`` seeded, and ``LabState`` over it."""
-    moto_server.reset_moto(moto_url)
+    empty_moto()
     fixups.install_fixups(pending_seconds=pending_seconds)
     seeder = Seeder(moto_url, REGION)
     seeded = seed(seeder, scenario)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import urllib.request
 from typing import Any
 
 from labkit.local.wire.forward import HOP_BY_HOP
@@ -95,11 +94,3 @@ class MotoServer:
     def stop(self) -> None:
         """Stop serving and free the port."""
         self._server.stop()
-
-
-def reset_moto(moto_url: str) -> None:
-    """Empty every moto backend of this process (moto's own reset API)."""
-    request = urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST", data=b"")
-    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
-    with direct.open(request, timeout=30) as response:
-        response.read()
