@@ -37,6 +37,11 @@ lab: $(STAMP)
 # Serial, e.g. to debug: make test WORKERS=0
 WORKERS ?= 4
 
+# pytest caches each test module's assertion-rewritten bytecode in __pycache__ (git-ignored);
+# with PYTHONDONTWRITEBYTECODE set (some images set it) every worker would rewrite all ~280
+# test modules again on every run: about 4 s of CPU per worker. The test targets turn it off.
+test test-fast: export PYTHONDONTWRITEBYTECODE :=
+
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(WORKERS)
 

@@ -20,7 +20,6 @@ the lab's port (``labkit serve`` writes what makes plain ``dig`` ask it).
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -28,6 +27,7 @@ from dnslib import EDNS0, QTYPE, RCODE, RR, A, DNSHeader, DNSRecord
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
 from labkit.local.wire.peer_uid import PeerGuard
+from labkit.local.wire.serve_loop import ServeLoop
 
 TTL = 60
 EDNS_UDP_SIZE = 4096
@@ -103,28 +103,21 @@ class _Listener:
                 continue
             self.servers = (udp, tcp)
             self.address = ("127.0.0.1", port)
-            self._threads: list[threading.Thread] = []
+            self._loops: list[ServeLoop] = []
             return
         raise OSError(f"no loopback port free for both UDP and TCP DNS: {last_error}")
 
     def start(self) -> None:
         for server in self.servers:
-            thread = threading.Thread(
-                target=server.server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"labkit-dns-{self.address[1]}",
-                daemon=True,
-            )
-            thread.start()
-            self._threads.append(thread)
+            loop = ServeLoop(server.server, f"labkit-dns-{self.address[1]}")
+            loop.start()
+            self._loops.append(loop)
 
     def stop(self) -> None:
+        for loop in self._loops:
+            loop.stop()
         for server in self.servers:
-            if self._threads:
-                server.server.shutdown()
             server.server.server_close()
-        for thread in self._threads:
-            thread.join(timeout=5)
 
 
 class DnsResponder:

@@ -39,6 +39,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from labkit.local.wire.peer_uid import PeerGuard
+from labkit.local.wire.serve_loop import ServeLoop
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 """Bodies larger than this are refused with 413 before they are read (lab choice)."""
@@ -149,6 +150,7 @@ class _Watchdog:
         self._stopping = stopping
         self._armed: dict[int, tuple[float, _RequestHandler, str]] = {}
         self._lock = threading.Lock()
+        self._armed_again = threading.Condition(self._lock)
         self._thread: threading.Thread | None = None
 
     def start(self, name: str) -> None:
@@ -157,6 +159,8 @@ class _Watchdog:
 
     def arm(self, handler: _RequestHandler, seconds: float, phase: str) -> None:
         with self._lock:
+            if not self._armed:
+                self._armed_again.notify()  # the watchdog sleeps while nothing is armed
             self._armed[id(handler)] = (time.monotonic() + seconds, handler, phase)
 
     def disarm(self, handler: _RequestHandler) -> bool:
@@ -165,16 +169,27 @@ class _Watchdog:
             self._armed.pop(id(handler), None)
             return handler.timed_out is not None
 
+    def wake(self) -> None:
+        """Let a sleeping watchdog see that its listener stops."""
+        with self._lock:
+            self._armed_again.notify()
+
     def _run(self) -> None:
-        while not self._stopping.wait(0.1):
-            now = time.monotonic()
+        # Looks ten times a second while a connection is open; sleeps while none is, so an
+        # idle listener costs nothing.
+        while not self._stopping.is_set():
             with self._lock:
+                if not self._armed:
+                    self._armed_again.wait()
+                    continue
+                now = time.monotonic()
                 late = [(k, h, p) for k, (due, h, p) in self._armed.items() if due <= now]
                 for key, handler, phase in late:
                     del self._armed[key]
                     handler.timed_out = phase
                     with contextlib.suppress(OSError):
                         handler.connection.shutdown(socket.SHUT_RD)
+            self._stopping.wait(0.1)
 
 
 class LoopbackServer(ThreadingHTTPServer):
@@ -212,7 +227,7 @@ class LoopbackServer(ThreadingHTTPServer):
         self._connections = 0
         self._count_lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), _RequestHandler)
-        self._thread: threading.Thread | None = None
+        self._loop = ServeLoop(self, f"labkit-{self.name}")
 
     @property
     def url(self) -> str:
@@ -228,22 +243,14 @@ class LoopbackServer(ThreadingHTTPServer):
     def start(self) -> str:
         """Serve in a daemon thread; returns the URL."""
         self.watchdog.start(f"labkit-{self.name}")
-        self._thread = threading.Thread(
-            target=self.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"labkit-{self.name}",
-            daemon=True,
-        )
-        self._thread.start()
+        self._loop.start()
         return self.url
 
     def stop(self) -> None:
         """Stop serving, release held connections and free the port (safe to call twice)."""
         self.stopping.set()
-        if self._thread is not None:
-            self.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
+        self.watchdog.wake()
+        self._loop.stop()
         self.server_close()
 
     def verify_request(self, request: Any, client_address: Any) -> bool:
