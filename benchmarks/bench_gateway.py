@@ -23,6 +23,7 @@ within this run; nothing here is asserted by the test suite.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import platform
 import statistics
@@ -187,11 +188,17 @@ def measure_control_plane(lab: LocalLab, calls: int, rounds: int = 5) -> dict[st
     }
 
 
-def measure_gateway_alone(calls: int, rounds: int = 5) -> dict[str, Any]:
+def measure_gateway_alone(
+    calls: int, rounds: int = 5, profilers: dict[str, cProfile.Profile] | None = None
+) -> dict[str, Any]:
     """The gateway's own time per PutLogEvents, allowed against denied, with no client and no
     socket: a lab server in this process, the instance's botocore client handing each signed
     request to the egress handler in-process, and only that handler call timed (routing,
-    signature, parameters, the decision, the decision log; moto for the allowed call)."""
+    signature, parameters, the decision, the decision log; moto for the allowed call).
+
+    With ``profilers`` (``{"allowed": ..., "denied": ...}``), the handler calls of the measured
+    rounds run under the profiler of their kind (for ``benchmarks/profile_costs.py``; the
+    timings are then the profiler's, not the figure)."""
     from botocore.awsrequest import AWSResponse
     from botocore.compat import HTTPHeaders
     from botocore.credentials import InstanceMetadataFetcher, InstanceMetadataProvider
@@ -240,7 +247,10 @@ def measure_gateway_alone(calls: int, rounds: int = 5) -> dict[str, Any]:
             path = "/" + (parts[3] if len(parts) > 3 else "")
             incoming = Incoming(request.method, path, headers_in, body, ("127.0.0.1", 40000))
             started = time.perf_counter()
-            answer = egress(incoming)
+            if profiling is not None:
+                answer = profiling.runcall(egress, incoming)
+            else:
+                answer = egress(incoming)
             timings.append((time.perf_counter() - started) * 1000)
             headers = HTTPHeaders()
             for name, value in answer.headers:
@@ -267,13 +277,19 @@ def measure_gateway_alone(calls: int, rounds: int = 5) -> dict[str, Any]:
                     raise
 
         def timed(group: str, count: int) -> list[float]:
+            nonlocal profiling
+            if profilers is not None and measuring:
+                profiling = profilers["allowed" if group == GROUP else "denied"]
             timings.clear()
             for _ in range(count):
                 put(group)
             return list(timings)
 
+        profiling: cProfile.Profile | None = None
+        measuring = False
         timed(GROUP, 50)
         timed("logs-test-denied", 50)
+        measuring = True
         allowed: list[float] = []
         denied: list[float] = []
         per_round = max(1, calls // rounds)

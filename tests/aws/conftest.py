@@ -21,7 +21,7 @@ from moto.server import ThreadedMotoServer
 from moto_reset import empty_moto
 
 from labkit.aws.setup.role import SSM_MANAGED_POLICY
-from labkit.local.world.moto.server import share_botocore_loader
+from labkit.local.wire.botocore_data import share_botocore_loader
 
 REGION = "ap-northeast-1"
 ACCOUNT = "123456789012"  # moto's default account

@@ -8,7 +8,6 @@ PR_SET_PDEATHSIG. ``stop()`` ends the child, which frees every port and thread i
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
 import select
@@ -21,7 +20,6 @@ import weakref
 from typing import Any, Literal
 
 import boto3
-import botocore.loaders
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import (
@@ -36,6 +34,7 @@ from labkit.backend.record import DecisionRecord
 from labkit.local.network import guard
 from labkit.local.process import envfile, warm
 from labkit.local.process.labinfo import LabInfo
+from labkit.local.wire.botocore_data import shared_loader
 
 Who = Literal["admin", "instance", "other-account"]
 READY_TIMEOUT = 120.0
@@ -120,12 +119,6 @@ def _ignored_env_vars() -> dict[str, tuple[Any, None, Any, Any]]:
 _IGNORED_ENV_VARS = _ignored_env_vars()
 
 
-@functools.cache
-def _shared_loader() -> Any:
-    """One botocore loader for every session this process makes (it caches the JSON models)."""
-    return botocore.loaders.create_loader()
-
-
 #: The services the kernel calls first on a new lab (its subnets; an endpoint; a probe).
 FIRST_SERVICES = ("ec2", "logs")
 
@@ -134,7 +127,7 @@ def _read_models_the_kernel_needs_first() -> None:
     """Build a throw-away client of each of :data:`FIRST_SERVICES` on the shared loader, so
     that their models are read while the lab process seeds, not after it is ready."""
     session = botocore.session.Session(session_vars=_IGNORED_ENV_VARS)
-    session.register_component("data_loader", _shared_loader())
+    session.register_component("data_loader", shared_loader())
     session.set_config_variable("config_file", os.devnull)
     session.set_config_variable("credentials_file", os.devnull)
     for service in FIRST_SERVICES:
@@ -244,7 +237,7 @@ class LocalLab:
         # No variable of the kernel's (AWS_PROFILE, AWS_CONFIG_FILE, ...) may steer it: every
         # setting it reads is set below.
         session = botocore.session.Session(session_vars=_IGNORED_ENV_VARS)
-        session.register_component("data_loader", _shared_loader())  # service models read once
+        session.register_component("data_loader", shared_loader())  # models read once, cached
         session.set_config_variable("config_file", self.info.config_file)
         session.set_config_variable("credentials_file", os.devnull)
         session.set_config_variable("profile", envfile.PROFILE_OF[who])

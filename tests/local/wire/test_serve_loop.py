@@ -60,7 +60,10 @@ def test_an_idle_loopback_listener_and_its_watchdog_do_not_wake() -> None:
     try:
         with urllib.request.urlopen(url, timeout=5) as answer:  # arms and disarms the watchdog
             assert answer.read() == b"ok"
-        time.sleep(0.3)  # the connection closes; nothing is armed any more
+        deadline = time.monotonic() + 10
+        while server.connections and time.monotonic() < deadline:
+            time.sleep(0.05)  # the handler thread ends and disarms its connection
+        time.sleep(0.3)  # the watchdog's last look finds nothing armed, and it sleeps
         listener, watchdog = "labkit-idle", "labkit-idle-watchdog"
         before = (_wake_ups(listener), _wake_ups(watchdog))
         time.sleep(1.0)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from typing import Any
 
+from labkit.local.wire.botocore_data import read_through_cache, share_botocore_loader
 from labkit.local.wire.forward import HOP_BY_HOP
 from labkit.local.wire.http import Incoming, LoopbackServer, WireResponse
 from labkit.local.wire.wsgi_forward import WsgiForwarder
@@ -22,32 +22,19 @@ def prepare_environment() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     share_botocore_loader()
     lazy_data.defer_instance_type_offerings()
+    share_motos_loader()
 
 
-def share_botocore_loader() -> None:
-    """One botocore data loader per process instead of one per Session.
-
-    moto creates a fresh boto3 Session for several look-ups while it imports and serves
-    (``get_available_regions``, response serialization), and each fresh Session would parse
-    endpoints.json and the EC2 model again: about a second of a lab's cold start.
+def share_motos_loader() -> None:
+    """moto reads each service model it parses requests with through a fresh loader of its own
+    (which also searches moto's data), so EC2's 3 MB model was parsed by moto and again by
+    botocore's clients: one moto loader per process, reading through the cache of parsed files.
     """
-    import botocore.loaders
-    import botocore.session
+    import moto.core.loaders
+    import moto.core.utils
 
-    if getattr(botocore.session.create_loader, "labkit_shared", False):
-        return
-    original = botocore.loaders.create_loader
-    loaders: dict[Any, Any] = {}
-    lock = threading.Lock()
-
-    def create_loader(search_path_string: Any = None) -> Any:
-        with lock:
-            if search_path_string not in loaders:
-                loaders[search_path_string] = original(search_path_string)
-            return loaders[search_path_string]
-
-    create_loader.labkit_shared = True  # type: ignore[attr-defined]
-    botocore.session.create_loader = create_loader
+    loader = read_through_cache(moto.core.loaders.create_loader())
+    moto.core.utils.create_loader = lambda: loader  # type: ignore[assignment]
 
 
 def moto_version() -> str:
