@@ -21,12 +21,14 @@ read up: what botocore gets is the same data, of the same types.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,19 @@ def cache_folder() -> Path | None:
     return folder
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: a model is tens of thousands of new containers,
+    each of which would count towards a collection (a quarter of the read's time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class CachingFileLoader:
     """botocore's JSON file loader, with each parsed file kept in ``folder``."""
 
@@ -80,7 +95,7 @@ class CachingFileLoader:
             except OSError:
                 continue
             entry = self._folder / (self._key(file_path + extension, status) + ".pickle")
-            with contextlib.suppress(Exception), open(entry, "rb") as kept:
+            with contextlib.suppress(Exception), open(entry, "rb") as kept, _no_gc():
                 return pickle.load(kept)
             data = self._inner.load_file(file_path)
             if data is not None:
