@@ -169,16 +169,21 @@ class _Watchdog:
             self._armed.pop(id(handler), None)
             return handler.timed_out is not None
 
-    def wake(self) -> None:
-        """Let a sleeping watchdog see that its listener stops."""
+    def stop(self) -> None:
+        """End the watchdog's thread (its listener has set ``stopping``)."""
         with self._lock:
             self._armed_again.notify()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
 
     def _run(self) -> None:
         # Looks ten times a second while a connection is open; sleeps while none is, so an
         # idle listener costs nothing.
         while not self._stopping.is_set():
             with self._lock:
+                if self._stopping.is_set():
+                    return  # seen under the lock: stop() notifies only after setting it
                 if not self._armed:
                     self._armed_again.wait()
                     continue
@@ -249,7 +254,7 @@ class LoopbackServer(ThreadingHTTPServer):
     def stop(self) -> None:
         """Stop serving, release held connections and free the port (safe to call twice)."""
         self.stopping.set()
-        self.watchdog.wake()
+        self.watchdog.stop()
         self._loop.stop()
         self.server_close()
 
