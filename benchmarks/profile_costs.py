@@ -231,17 +231,24 @@ def profile_memory() -> None:
             before = rss
 
 
+PARTS = ("gateway", "explanation", "lab-start", "memory")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "what",
         nargs="*",
-        default=["gateway", "explanation", "lab-start", "memory"],
-        choices=["gateway", "explanation", "lab-start", "memory"],
+        metavar="PART",
+        help=f"which profiles, of: {', '.join(PARTS)} (default: all)",
     )
     parser.add_argument("--calls", type=int, default=500, help="PutLogEvents per kind")
     parser.add_argument("--requests", type=int, default=3000, help="explained requests")
     args = parser.parse_args(argv)
+    args.what = args.what or list(PARTS)
+    unknown = [what for what in args.what if what not in PARTS]
+    if unknown:
+        parser.error(f"no profile called {', '.join(unknown)}; choose from {', '.join(PARTS)}")
     runs: dict[str, Callable[[], None]] = {
         "gateway": lambda: profile_gateway(args.calls),
         "explanation": lambda: profile_explanation(args.requests),
