@@ -134,6 +134,7 @@ def read_through_cache(loader: Any) -> Any:
 
 _lock = threading.Lock()
 _loaders: dict[Any, Any] = {}
+_original_create_loader = botocore.loaders.create_loader
 
 
 def shared_loader(search_path_string: Any = None) -> Any:
@@ -145,9 +146,6 @@ def shared_loader(search_path_string: Any = None) -> Any:
                 _original_create_loader(search_path_string)
             )
         return _loaders[search_path_string]
-
-
-_original_create_loader = botocore.loaders.create_loader
 
 
 def share_botocore_loader() -> None:

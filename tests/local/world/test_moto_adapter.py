@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from labkit.local.wire.botocore_data import CachingFileLoader, cache_folder
 from labkit.local.world.endpoint_model import DEFAULT_GATEWAY_POLICY, DEFAULT_INTERFACE_POLICY
 from labkit.local.world.moto import backends, ec2_endpoints, fixups, server
 
@@ -207,3 +208,14 @@ def test_deferred_instance_type_offerings_answer_as_moto_reads_them_at_import() 
     assert eager_read > 10_000  # moto still reads them all at import: the deferral still pays
     assert deferred_read == 0
     assert deferred == eager
+
+
+def test_moto_reads_its_service_models_through_one_shared_cached_loader(moto_url: str) -> None:
+    """moto looks its loader up in ``moto.core.utils`` for every model it reads: once the
+    environment is prepared, every read goes through one loader (its cache of parsed files)."""
+    import moto.core.utils  # imported after moto_url prepared moto's environment
+
+    first = moto.core.utils._load_service_model("logs", "service-2")
+    assert moto.core.utils._load_service_model("logs", "service-2") is first
+    if cache_folder() is not None:
+        assert isinstance(moto.core.utils.create_loader().file_loader, CachingFileLoader)
