@@ -10,7 +10,8 @@ for each identity it signs as. Two savings, for the lab process and the kernel a
   (``$XDG_CACHE_HOME/labkit/botocore-data``, or ``LABKIT_CACHE_DIR``; ``off`` turns it off),
   keyed by the file's path, size and modification time and by the Python and botocore versions,
   so an upgrade or an edited file is read afresh. Reading it back takes about a fifth of the
-  time parsing the JSON takes.
+  time parsing the JSON takes. The list of services each loader builds by looking into ~400
+  folders is kept the same way.
 
 The cache is pickled botocore data, so it is only read from a folder that the user owns and
 nobody else can write to; anything wrong with it (unreadable, truncated, another version)
@@ -23,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import json
 import os
 import pickle
 import sys
@@ -111,24 +113,62 @@ class CachingFileLoader:
         return hashlib.sha256(identity.encode()).hexdigest()[:40]
 
     def _keep(self, entry: Path, data: Any) -> None:
-        """Write ``data`` to ``entry`` whole or not at all (other processes read it)."""
-        with contextlib.suppress(OSError, pickle.PicklingError):
-            handle, temporary = tempfile.mkstemp(dir=self._folder, suffix=".part")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, entry)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
+        with contextlib.suppress(pickle.PicklingError):
+            _write_whole(entry, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write_whole(entry: Path, payload: bytes) -> None:
+    """Write ``entry`` whole or not at all (other processes read it); a failure is ignored:
+    the cache only ever speeds a read up."""
+    with contextlib.suppress(OSError):
+        handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(payload)
+            os.replace(temporary, entry)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+
+class CachedServiceList:
+    """A loader's ``list_available_services``, kept in the cache.
+
+    botocore answers it by listing every service folder of every search path and looking into
+    each (about 400 folders: ~25 ms), once per kind of file and loader. The answer only changes
+    with the folders themselves, so it is kept keyed by the search paths, their modification
+    times and botocore's version (an upgrade replaces botocore's data folder).
+    """
+
+    def __init__(self, loader: Any, folder: Path) -> None:
+        self._listed = loader.list_available_services
+        self._search_paths = loader.search_paths
+        self._folder = folder
+
+    def __call__(self, type_name: str) -> list[str]:
+        stamps = []
+        for path in self._search_paths:
+            with contextlib.suppress(OSError):
+                stamps.append(f"{path}\0{os.stat(path).st_mtime_ns}")
+        identity = "\0".join((botocore.__version__, type_name, *stamps))
+        entry = self._folder / f"services-{hashlib.sha256(identity.encode()).hexdigest()[:40]}.json"
+        with contextlib.suppress(Exception):
+            kept = json.loads(entry.read_text(encoding="utf-8"))
+            if isinstance(kept, list) and all(isinstance(name, str) for name in kept):
+                return kept
+        services = list(self._listed(type_name))
+        _write_whole(entry, json.dumps(services).encode("utf-8"))
+        return services
 
 
 def read_through_cache(loader: Any) -> Any:
-    """``loader`` (a botocore ``Loader``, or moto's) reading its files through the cache."""
+    """``loader`` (a botocore ``Loader``, or moto's) reading its files and its list of services
+    through the cache."""
     folder = cache_folder()
     if folder is not None and not isinstance(loader.file_loader, CachingFileLoader):
         loader.file_loader = CachingFileLoader(loader.file_loader, folder)
+        loader.list_available_services = CachedServiceList(loader, folder)
     return loader
 
 

@@ -73,3 +73,39 @@ def test_off_turns_the_cache_off(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cache_folder() is None
     loader = read_through_cache(botocore.loaders.create_loader())
     assert not isinstance(loader.file_loader, CachingFileLoader)
+
+
+class _CountingLoader:
+    """Stands in for a botocore Loader: counts how often it lists its services."""
+
+    def __init__(self, search_paths: list[str]) -> None:
+        self.search_paths = search_paths
+        self.listings = 0
+        self.file_loader = botocore.loaders.JSONFileLoader()
+
+    def list_available_services(self, type_name: str) -> list[str]:
+        self.listings += 1
+        return [*sorted(p.name for p in Path(self.search_paths[0]).iterdir()), type_name]
+
+
+def test_the_service_list_is_kept_until_a_search_path_changes(folder: Path, tmp_path: Path) -> None:
+    data = tmp_path / "models"
+    (data / "logs").mkdir(parents=True)
+    first = read_through_cache(_CountingLoader([str(data)]))
+    assert first.list_available_services("service-2") == ["logs", "service-2"]
+    second = read_through_cache(_CountingLoader([str(data)]))
+    assert second.list_available_services("service-2") == ["logs", "service-2"]
+    assert second.listings == 0  # read from the cache
+    (data / "sqs").mkdir()
+    os.utime(data, ns=(1, os.stat(data).st_mtime_ns + 1_000_000))  # a new service folder
+    third = read_through_cache(_CountingLoader([str(data)]))
+    assert third.list_available_services("service-2") == ["logs", "sqs", "service-2"]
+    assert third.listings == 1
+
+
+def test_the_real_service_list_is_the_same_through_the_cache(folder: Path) -> None:
+    listed = read_through_cache(botocore.loaders.create_loader()).list_available_services(
+        "service-2"
+    )
+    assert listed == botocore.loaders.Loader().list_available_services("service-2")
+    assert "logs" in listed and "events" in listed
