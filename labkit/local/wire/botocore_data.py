@@ -107,14 +107,17 @@ class CachingFileLoader:
 
     @staticmethod
     def _key(path: str, status: os.stat_result) -> str:
-        identity = "\0".join(
-            (path, str(status.st_size), str(status.st_mtime_ns), sys.version, botocore.__version__)
-        )
-        return hashlib.sha256(identity.encode()).hexdigest()[:40]
+        return _entry_key(path, str(status.st_size), str(status.st_mtime_ns), sys.version)
 
     def _keep(self, entry: Path, data: Any) -> None:
         with contextlib.suppress(pickle.PicklingError):
             _write_whole(entry, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _entry_key(*parts: str) -> str:
+    """A cache entry's name for ``parts`` and the installed botocore's version."""
+    identity = "\0".join((botocore.__version__, *parts))
+    return hashlib.sha256(identity.encode()).hexdigest()[:40]
 
 
 def _write_whole(entry: Path, payload: bytes) -> None:
@@ -151,8 +154,7 @@ class CachedServiceList:
         for path in self._search_paths:
             with contextlib.suppress(OSError):
                 stamps.append(f"{path}\0{os.stat(path).st_mtime_ns}")
-        identity = "\0".join((botocore.__version__, type_name, *stamps))
-        entry = self._folder / f"services-{hashlib.sha256(identity.encode()).hexdigest()[:40]}.json"
+        entry = self._folder / f"services-{_entry_key(type_name, *stamps)}.json"
         with contextlib.suppress(Exception):
             kept = json.loads(entry.read_text(encoding="utf-8"))
             if isinstance(kept, list) and all(isinstance(name, str) for name in kept):
