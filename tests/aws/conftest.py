@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import secrets
 import string
 from collections.abc import Iterator
@@ -44,7 +43,9 @@ def _only_the_managed_policies_the_lab_attaches() -> None:
     moto.iam.models.aws_managed_policies_data = json.dumps(
         {SSM_MANAGED_POLICY: everything[SSM_MANAGED_POLICY]}
     )
-    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+    # Turned on for this process's moto only: an environment variable would also reach every
+    # process started from here (lab processes scrub MOTO_*, other tools would not).
+    moto.iam.models.load_iam_aws_managed_policies = lambda: True
 
 
 @pytest.fixture(scope="session")

@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 #: Prefixes of the variables that could carry the learner's real AWS identity or settings into
-#: the lab process (keys, profile, config and credentials files, endpoints, CA bundle, ...).
-SCRUBBED_PREFIXES = ("AWS_", "BOTO_")
+#: the lab process (keys, profile, config and credentials files, endpoints, CA bundle, ...), and
+#: moto's own settings (``MOTO_*``): the lab process configures its moto itself
+#: (``world.moto.server.prepare_environment``), whatever the notebook's environment says.
+SCRUBBED_PREFIXES = ("AWS_", "BOTO_", "MOTO_")
 #: How long a new interface endpoint stays ``pending`` (seconds); read when a lab starts.
 PENDING_ENV = "LABKIT_ENDPOINT_PENDING_SECONDS"
 #: ``off`` (or ``0``) turns spare lab processes off: every lab then starts from nothing.
@@ -34,9 +36,9 @@ WARM_ENV = "LABKIT_WARM_START"
 
 
 def lab_process_env(environ: dict[str, str] | os._Environ[str]) -> dict[str, str]:
-    """The lab process's environment: this one without any ``AWS_*``/``BOTO_*`` variable, and
-    with the shared config and credentials files pointed at nothing, so no profile, key or
-    setting of the learner's ever reaches it."""
+    """The lab process's environment: this one without any ``AWS_*``, ``BOTO_*`` or ``MOTO_*``
+    variable, and with the shared config and credentials files pointed at nothing, so no
+    profile, key or setting of the learner's ever reaches it."""
     env = {k: v for k, v in environ.items() if not k.upper().startswith(SCRUBBED_PREFIXES)}
     env["AWS_CONFIG_FILE"] = os.devnull
     env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull

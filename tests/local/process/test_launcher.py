@@ -271,8 +271,17 @@ def test_a_killed_lab_is_reported_as_stopped_with_its_pid_and_exit() -> None:
         backend.stop()
 
 
-def test_lab_process_env_keeps_everything_but_aws_settings() -> None:
-    env = lab_process_env({"PATH": "/bin", "aws_profile": "x", "AWS_X": "1", "BOTO_CONFIG": "c"})
+def test_lab_process_env_keeps_everything_but_aws_and_moto_settings() -> None:
+    env = lab_process_env(
+        {
+            "PATH": "/bin",
+            "aws_profile": "x",
+            "AWS_X": "1",
+            "BOTO_CONFIG": "c",
+            "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",  # 1,300 policies parsed: 0.4 s more
+            "MOTO_ACCOUNT_ID": "123456789012",
+        }
+    )
     assert env == {
         "PATH": "/bin",
         "AWS_CONFIG_FILE": os.devnull,
