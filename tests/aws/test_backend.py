@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import boto3
 import pytest
@@ -244,7 +245,13 @@ def test_only_its_own_run_is_changed_or_deleted(aws: boto3.Session) -> None:
     )["VpcEndpoint"]
 
     def snapshot(endpoint_id: str) -> tuple:
-        found = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"][0]
+        # A new endpoint is "pending" for a moment (in AWS; here too once an in-process lab of
+        # this test process has installed labkit's moto fix-ups): compare settled states.
+        for _ in range(100):
+            found = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"][0]
+            if found["State"] != "pending":
+                break
+            time.sleep(0.05)
         return found["State"], found["PolicyDocument"], found["PrivateDnsEnabled"]
 
     before = {e["VpcEndpointId"]: snapshot(e["VpcEndpointId"]) for e in (theirs, other_run)}
