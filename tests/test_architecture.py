@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
 from collections import defaultdict
@@ -13,7 +14,9 @@ PACKAGE = ROOT / "labkit"
 REASON_PREFIX = "# imported when"
 
 
+@functools.cache
 def modules() -> list[tuple[str, ast.Module, list[str]]]:
+    """Every labkit module: dotted name, syntax tree, lines (parsed once for all the tests)."""
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         source = path.read_text(encoding="utf-8")

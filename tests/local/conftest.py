@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
@@ -74,17 +74,22 @@ class Core:
     state: LabState
     front: ControlFront
     admin_secret: str
+    _clients: dict[tuple[str, str, str], Any] = field(default_factory=dict, repr=False)
 
     def client(self, service: str, key_id: str | None = None, secret: str | None = None) -> Any:
-        """A boto3 client to the control front (admin keys unless others are given)."""
-        return boto3.client(
-            service,
-            region_name=REGION,
-            endpoint_url=self.front.url,
-            aws_access_key_id=key_id or self.seeded.admin_access_key_id,
-            aws_secret_access_key=secret or self.admin_secret,
-            config=Config(retries={"max_attempts": 1}),
-        )
+        """A boto3 client to the control front (admin keys unless others are given); made once
+        per service and keys (building an EC2 client costs more than most calls through it)."""
+        key = (service, key_id or self.seeded.admin_access_key_id, secret or self.admin_secret)
+        if key not in self._clients:
+            self._clients[key] = boto3.client(
+                service,
+                region_name=REGION,
+                endpoint_url=self.front.url,
+                aws_access_key_id=key[1],
+                aws_secret_access_key=key[2],
+                config=Config(retries={"max_attempts": 1}),
+            )
+        return self._clients[key]
 
     def ec2(self) -> Any:
         """An admin EC2 client through the control front."""
