@@ -14,9 +14,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from labkit.exercises import ids
-from labkit.exercises.progress import format_table, html_page, read_progress
-
 
 def register(subparsers: Any) -> None:
     """Add the ``workshop`` subcommand."""
@@ -37,6 +34,11 @@ def register(subparsers: Any) -> None:
 
 def run_progress(args: argparse.Namespace) -> int:
     """Print the table (and write the page); 2 when the folder cannot be read."""
+    # `labkit --help` and the other commands need none of pandas and the lab (~0.5 s of start-up)
+    # imported when the command runs: labkit.exercises brings pandas and the lab
+    from labkit.exercises import ids
+    from labkit.exercises.progress import format_table, html_page, read_progress
+
     try:
         found = read_progress(args.folder)
     except OSError as error:
