@@ -12,10 +12,17 @@ times printed at the end of the session.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+# jsonschema (under nbformat) builds a lark grammar of RFC 3987 at import time when the optional
+# rfc3987_syntax is installed (JupyterLab's jupyter-events installs it): about 1 s of CPU in every
+# test worker, for the "iri" string format, which no notebook schema uses. Marked missing here,
+# jsonschema leaves that one format unchecked; the kernels and JupyterLab servers keep it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 # A new endpoint stays `pending` this long in every lab process the tests start (the lab's
 # default is 1.0 s, which `create_endpoint` then waits out). CreateVpcEndpoint still answers
