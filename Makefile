@@ -33,9 +33,12 @@ lab: $(STAMP)
 		$${LABKIT_JUPYTER_TOKEN:+--IdentityProvider.token="$$LABKIT_JUPYTER_TOKEN"}
 
 # pytest-xdist workers (pyproject.toml adds --dist loadfile: one test file, one worker). The
-# suite mostly waits on lab processes, kernels and sockets, so more workers than cores pays off.
-# Serial, e.g. to debug: make test WORKERS=0
-WORKERS ?= 4
+# whole suite mostly waits on lab processes, kernels, browsers and sockets: two workers per core.
+# The fast suite waits less and each worker imports every test module: one more than the cores
+# (on 2 cores: 85 s with 3 workers, 92 s with 4). Serial, e.g. to debug: make test WORKERS=0
+CORES := $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2)' 2>/dev/null || echo 2)
+WORKERS ?= $(shell echo $$(( $(CORES) * 2 )))
+FAST_WORKERS ?= $(shell echo $$(( $(CORES) + 1 )))
 
 # pytest caches each test module's assertion-rewritten bytecode in __pycache__ (git-ignored);
 # with PYTHONDONTWRITEBYTECODE set (some images set it) every worker would rewrite all ~280
@@ -47,7 +50,7 @@ test: $(STAMP)
 
 # The developer's loop: everything but the browser, the notebooks and real CLIs (aws, dig, make).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n $(WORKERS) -m "not browser and not notebooks and not real_cli"
+	$(BIN)/python -m pytest -n $(FAST_WORKERS) -m "not browser and not notebooks and not real_cli"
 
 lint: $(STAMP)
 	$(BIN)/ruff check labkit tests benchmarks notebooks
