@@ -1,4 +1,4 @@
-"""Load: 8 threads × 500 PutLogEvents through a running lab's gateway; no errors, all stored.
+"""Load: 8 threads × 250 PutLogEvents through a running lab's gateway; no errors, all stored.
 
 The calls go through the instance's egress and the logs endpoint (the memo's policy decides
 each one) to moto, from plain boto3 clients in this process, as a user's code would send them.
@@ -16,7 +16,11 @@ from labkit import data
 from labkit.local.process.launcher import LocalLab
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-THREADS, CALLS = 8, 500
+# 2,000 calls from 8 threads that start together interleave thoroughly at the gateway and in
+# moto; each call costs ~3.7 ms of CPU end to end, so 8 × 500 was ~15 s of the fast suite's CPU
+# for no interleaving the smaller run lacks. benchmarks/bench_reliability.py runs 8 × 1,000
+# with read-back, counting lost and duplicated events.
+THREADS, CALLS = 8, 250
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +32,7 @@ def lab() -> Iterator[LocalLab]:
         started.stop()
 
 
-def test_eight_threads_of_500_puts_all_succeed_and_all_events_are_stored(lab: LocalLab) -> None:
+def test_eight_threads_of_250_puts_all_succeed_and_all_events_are_stored(lab: LocalLab) -> None:
     info = lab.info
     ec2 = lab.client("ec2", "admin")
     vpce = ec2.create_vpc_endpoint(
