@@ -28,7 +28,7 @@ from botocore.credentials import (
 )
 from botocore.utils import InstanceMetadataFetcher
 
-from labkit import services
+from labkit import data, services
 from labkit.backend.errors import LabError
 from labkit.backend.record import DecisionRecord
 from labkit.local.network import guard
@@ -171,6 +171,10 @@ class LocalLab:
         A spare lab process started ahead (:mod:`labkit.local.process.warm`) is used when one
         is waiting: it has imported and started moto already, so only the scenario is left.
         """
+        try:
+            data.scenario(scenario)  # a wrong name is answered here, before a process starts
+        except FileNotFoundError as error:
+            raise LabStartError(f"the lab could not start: {error}") from None
         spawned = warm.claim() or warm.start_process()
         request = {
             "scenario": scenario,

@@ -18,6 +18,7 @@ import pytest
 
 from labkit.lab.facade import Lab
 from labkit.local.backend import LocalBackend
+from labkit.local.process import warm
 from labkit.local.process.launcher import LabStartError, LabStopped, LocalLab
 from labkit.local.process.warm import lab_process_env
 
@@ -175,8 +176,11 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_unknown_scenario_fails_with_a_clear_error() -> None:
-    with pytest.raises(LabStartError, match="no scenario named 'nope'"):
+def test_unknown_scenario_fails_with_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answered before any lab process starts (a start costs ~1 s of CPU for nothing)."""
+    monkeypatch.setattr(warm, "claim", lambda: pytest.fail("a spare lab process was claimed"))
+    monkeypatch.setattr(warm, "start_process", lambda: pytest.fail("a lab process was started"))
+    with pytest.raises(LabStartError, match=r"no scenario named 'nope' .*known: .*walkthrough"):
         LocalLab.start("nope")
 
 
