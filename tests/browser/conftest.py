@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from course import CHROMIUM_ARGS, CHROMIUM_DEFAULTS_DROPPED, NOTEBOOKS, notebook_names
+from course import CHROMIUM_ARGS, CHROMIUM_DEFAULTS_DROPPED, NOTEBOOKS, CoursePage, notebook_names
 from labserver import JupyterLab, alive
 
 
@@ -66,3 +66,13 @@ def browser(chromium_path: str) -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture(scope="module")
+def course_page(browser: Any, course_server: JupyterLab) -> Iterator[CoursePage]:
+    """One JupyterLab page over the course server, for every notebook of a test file."""
+    page = CoursePage(browser, course_server)
+    try:
+        yield page
+    finally:
+        page.close()

@@ -1,6 +1,8 @@
 """The course as a learner lives it, in Debian chromium driven by Playwright: open a notebook in a
 private JupyterLab, Run All, answer each exercise once wrong and once right through the page, and
-look at the page at 1280×800 and 1024×768.
+look at the page at 1280×800 and 1024×768; save, close and reopen it. A test file keeps one
+JupyterLab page (:class:`CoursePage`) and goes from notebook to notebook in it, each with a kernel
+of its own that is shut down after it.
 
 What is checked on the page (:func:`page_problems`): no Python error output, no widget error, no
 console error, no element wider than its output without a scroll container that shows a
@@ -312,24 +314,91 @@ def screenshot_outputs(page: Any, notebook: str, viewport: str) -> list[str]:
     return written
 
 
-def visit(browser: Any, server: Any, notebook: str, run_viewport: str) -> NotebookVisit:
+class CoursePage:
+    """One JupyterLab page for a whole test file: notebook after notebook opens, runs and closes
+    in it through the app's own commands, as a learner goes through the course. Loading
+    JupyterLab costs chromium about 6 s of CPU here; opening a notebook in it, about 1 s."""
+
+    def __init__(
+        self,
+        browser: Any,
+        server: Any,
+        *,
+        viewport: tuple[int, int] = VIEWPORTS["1280x800"],
+        locale: str | None = None,
+        idle: str = "Idle",
+    ) -> None:
+        self.server = server
+        self.idle = idle  # the kernel's idle state as the status bar words it
+        width, height = viewport
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height}, **({"locale": locale} if locale else {})
+        )
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(WAIT_MS)
+        self.console_errors: list[str] = []
+        self._reported = 0
+        self.page.on(
+            "console",
+            lambda m: self.console_errors.append(m.text) if m.type == "error" else None,
+        )
+        self.page.on("pageerror", lambda e: self.console_errors.append(f"page error: {e}"))
+        self.page.goto(server.lab_url())
+        self.page.wait_for_function("() => window.jupyterapp !== undefined")
+        self.page.evaluate("async () => { await window.jupyterapp.restored; }")
+        self.close_all()
+
+    def command(self, name: str, args: dict[str, Any] | None = None) -> None:
+        """Run a JupyterLab command and wait for it to finish."""
+        self.page.evaluate(
+            "async ([name, args]) => { await window.jupyterapp.commands.execute(name, args); }",
+            [name, args or {}],
+        )
+
+    def open(self, notebook: str) -> None:
+        """Open ``notebook`` (its only tab) and wait for its kernel to be idle."""
+        self.command("docmanager:open", {"path": notebook})
+        self.page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+        status = self.page.locator("#jp-main-statusbar")
+        wait_until(lambda: self.idle in status.inner_text(), "the kernel to start", self.page)
+
+    def close_all(self) -> None:
+        """Save every document (a modified one would ask), then close every tab."""
+        self.command("docmanager:save-all")
+        self.command("application:close-all")
+        wait_until(
+            lambda: self.page.locator(".jp-Notebook").count() == 0, "the tabs to close", self.page
+        )
+
+    def shut_down_kernels(self) -> None:
+        """Shut down every kernel of the server (and so the labs they started)."""
+        self.page.evaluate(
+            """async () => {
+                const sessions = window.jupyterapp.serviceManager.sessions;
+                await sessions.refreshRunning();
+                for (const model of [...sessions.running()]) await sessions.shutdown(model.id);
+            }"""
+        )
+
+    def new_console_errors(self) -> list[str]:
+        """Console errors since the last call (the first call includes loading JupyterLab)."""
+        found = self.console_errors[self._reported :]
+        self._reported = len(self.console_errors)
+        return found
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def visit(course: CoursePage, notebook: str, run_viewport: str) -> NotebookVisit:
     """Open ``notebook``, Run All at ``run_viewport``, answer its exercise, then look at the page
-    at every viewport."""
+    at every viewport; save, close, reopen; close it and shut its kernel down."""
     found = NotebookVisit(notebook, run_viewport)
-    width, height = VIEWPORTS[run_viewport]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.on(
-        "console",
-        lambda m: found.console_errors.append(m.text) if m.type == "error" else None,
-    )
-    page.on("pageerror", lambda e: found.console_errors.append(f"page error: {e}"))
+    page = course.page
+    page.set_viewport_size(dict(zip(("width", "height"), VIEWPORTS[run_viewport], strict=True)))
     try:
         started = time.perf_counter()
-        page.goto(server.notebook_url(notebook) + "&reset")  # a fresh workspace: one tab
-        page.locator(".jp-Notebook .jp-Cell").first.wait_for()
-        wait_until(lambda: kernel_idle(page), "the kernel to start", page)
+        course.open(notebook)
         page.wait_for_timeout(500)
         found.dirty_on_open = page.locator(".lm-TabBar-tab.jp-mod-dirty").count() > 0
         run_all(page)
@@ -343,34 +412,36 @@ def visit(browser: Any, server: Any, notebook: str, run_viewport: str) -> Notebo
             found.problems += [f"{viewport}: {p}" for p in page_problems(page)]
             if os.environ.get("LABKIT_BROWSER_SCREENSHOTS", "1") != "0":
                 found.screenshots += screenshot_outputs(page, notebook, viewport)
-        found.saved_outputs, found.reopened_problems = save_and_reopen(page, server, notebook)
+        found.saved_outputs, found.reopened_problems = save_and_reopen(course, notebook)
     finally:
-        context.close()
+        found.console_errors = course.new_console_errors()
+        course.close_all()
+        course.shut_down_kernels()
     return found
 
 
-def save_and_reopen(page: Any, server: Any, notebook: str) -> tuple[int, list[str]]:
-    """Save (as autosave would), count code cells with outputs in the file, reopen the notebook
-    and list what the page then shows wrong (a widget error, for one)."""
+def save_and_reopen(course: CoursePage, notebook: str) -> tuple[int, list[str]]:
+    """Save (as autosave would), count code cells with outputs in the file, close and reopen the
+    notebook and list what the page then shows wrong (a widget error, for one)."""
+    page = course.page
     page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
     page.keyboard.press("Control+s")
     wait_until(lambda: page.locator(".lm-TabBar-tab.jp-mod-dirty").count() == 0, "the save", page)
-    stored = json.loads((server.root / notebook).read_text(encoding="utf-8"))
+    stored = json.loads((course.server.root / notebook).read_text(encoding="utf-8"))
     with_outputs = sum(
         1 for c in stored["cells"] if c["cell_type"] == "code" and (c.get("outputs") or [])
     )
-    page.reload()
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for()
-    wait_until(lambda: kernel_idle(page), "the kernel after reopening", page)
+    course.close_all()
+    course.open(notebook)  # the kernel kept running, as after a reload: the page reattaches
     page.wait_for_timeout(500)
     return with_outputs, page_problems(page)
 
 
-def check_notebook_in_the_browser(browser: Any, course_server: Any, notebook: str) -> None:
+def check_notebook_in_the_browser(course: CoursePage, notebook: str) -> None:
     """Run All of ``notebook`` at one viewport (half of the notebooks at each, so both see Run
     All), the exercise answered wrong then right, and every check of the course on the page."""
     viewport = "1280x800" if (int(notebook[:2]) // 2) % 2 == 0 else "1024x768"
-    seen = visit(browser, course_server, notebook, viewport)
+    seen = visit(course, notebook, viewport)
     print(
         f"\n{notebook}: Run All at {viewport} + exercise in {seen.seconds:.1f} s; "
         f"{len(seen.screenshots)} screenshots"

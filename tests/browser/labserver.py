@@ -74,6 +74,9 @@ class JupyterLab:
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
             f"--ServerApp.contents_manager_class={CONTENTS_MANAGER}",
+            # window.jupyterapp, as JupyterLab's own browser check has it: the course test opens
+            # and closes notebooks in one page through the app's commands
+            "--LabApp.expose_app_in_browser=True",
         ]
         if os.geteuid() == 0:  # containers and CI run as root
             command.append("--allow-root")
@@ -97,6 +100,10 @@ class JupyterLab:
 
     def notebook_url(self, name: str) -> str:
         return f"{self.url}/lab/tree/{name}?token={self.token}"
+
+    def lab_url(self) -> str:
+        """JupyterLab with a fresh workspace (no tab restored)."""
+        return f"{self.url}/lab?reset&token={self.token}"
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""

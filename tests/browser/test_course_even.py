@@ -13,7 +13,5 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.mark.parametrize("notebook", [n for n in notebook_names() if int(n[:2]) % 2 == 0])
-def test_the_notebook_runs_clean_in_the_browser(
-    browser: Any, course_server: Any, notebook: str
-) -> None:
-    check_notebook_in_the_browser(browser, course_server, notebook)
+def test_the_notebook_runs_clean_in_the_browser(course_page: Any, notebook: str) -> None:
+    check_notebook_in_the_browser(course_page, notebook)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from course import all_cells_ran, errors_shown, page_problems
+from course import CoursePage, all_cells_ran, errors_shown, page_problems
 from labserver import JupyterLab, alive
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -116,6 +116,22 @@ def jupyter(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Ite
     assert not alive(started), f"processes left running: {alive(started)}"
 
 
+@pytest.fixture(scope="module")
+def ja_page(browser: Any, jupyter: JupyterLab) -> Iterator[CoursePage]:
+    """One JupyterLab page in Japanese for the three notebooks (see tests/browser/course.py)."""
+    page = CoursePage(
+        browser,
+        jupyter,
+        viewport=(VIEWPORT["width"], VIEWPORT["height"]),
+        locale="ja-JP",
+        idle=IDLE,
+    )
+    try:
+        yield page
+    finally:
+        page.close()
+
+
 def wait_text(page: Any, selector: str, text: str) -> str:
     locator = page.locator(selector).first
     deadline = time.monotonic() + WAIT_MS / 1000
@@ -167,19 +183,11 @@ def run_all_in_japanese(page: Any) -> None:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_japanese_notebook_runs_clean_with_every_glyph(
-    browser: Any, jupyter: JupyterLab, notebook: str
-) -> None:
+def test_japanese_notebook_runs_clean_with_every_glyph(ja_page: CoursePage, notebook: str) -> None:
     started = time.perf_counter()
-    context = browser.new_context(viewport=VIEWPORT, locale="ja-JP")
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    console: list[str] = []
-    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: console.append(f"page error: {e}"))
+    page = ja_page.page
     try:
-        page.goto(jupyter.notebook_url(notebook) + "&reset")  # a fresh workspace: one tab
-        page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+        ja_page.open(notebook)
         run_all_in_japanese(page)
         if "diagram" in SHOWN_IN.get(notebook, set()):
             wait_count(page, "div.labkit-diagram", 2)  # the widget's and the last cell's
@@ -187,7 +195,9 @@ def test_japanese_notebook_runs_clean_with_every_glyph(
         chars = page.evaluate(PAGE_CHARS)
         found = glyphs(page, chars)
     finally:
-        context.close()
+        console = ja_page.new_console_errors()
+        ja_page.close_all()
+        ja_page.shut_down_kernels()
     assert not problems, "\n".join(problems)
     assert not console, "\n".join(console)
     areas = {where for *_, where in chars}
