@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import boto3
 import moto.iam.models
+import moto.settings
 import pytest
 from moto.server import ThreadedMotoServer
 from moto_reset import empty_moto
@@ -48,10 +49,20 @@ def _only_the_managed_policies_the_lab_attaches() -> None:
     moto.iam.models.load_iam_aws_managed_policies = lambda: True
 
 
+def _no_default_amis() -> None:
+    """moto builds ~700 AMIs (with their snapshots) on the first EC2 call after every reset,
+    1-2 s. The lab reads the Amazon Linux AMI ID from the SSM parameter and launches it; moto
+    launches an instance from an ID it does not hold (it checks AMIs only when told to), so
+    the stand-in holds none, whichever test ran first in this process (an in-process lab's
+    ``prepare_environment`` turns them off for the whole process)."""
+    moto.settings.ec2_load_default_amis = lambda: False
+
+
 @pytest.fixture(scope="session")
 def stand_in() -> Iterator[str]:
     """A moto server on 127.0.0.1 for the whole session; its URL."""
     _only_the_managed_policies_the_lab_attaches()
+    _no_default_amis()
     # moto's server runs in this process: its Sessions and the tests' share one botocore loader
     # (each fresh Session would parse the EC2 model again), as the lab process does
     share_botocore_loader()
