@@ -34,7 +34,7 @@ def register(subparsers: Any) -> None:
 
 def run_progress(args: argparse.Namespace) -> int:
     """Print the table (and write the page); 2 when the folder cannot be read."""
-    # `labkit --help` and the other commands need none of pandas and the lab (~0.5 s of start-up)
+    # (~0.5 s of start-up that `labkit --help` and every other command would pay for nothing)
     # imported when the command runs: labkit.exercises brings pandas and the lab
     from labkit.exercises import ids
     from labkit.exercises.progress import format_table, html_page, read_progress
