@@ -71,8 +71,5 @@ def browser(chromium_path: str) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def course_page(browser: Any, course_server: JupyterLab) -> Iterator[CoursePage]:
     """One JupyterLab page over the course server, for every notebook of a test file."""
-    page = CoursePage(browser, course_server)
-    try:
+    with CoursePage(browser, course_server) as page:
         yield page
-    finally:
-        page.close()

@@ -208,9 +208,9 @@ def wait_until(check: Any, what: str, page: Any, timeout_s: float = WAIT_MS / 10
     raise AssertionError(f"timed out waiting for {what}; the page ends with:\n{tail}")
 
 
-def kernel_idle(page: Any) -> bool:
-    text = page.locator("#jp-main-statusbar").inner_text()
-    return "Idle" in text
+def kernel_idle(page: Any, idle: str = "Idle") -> bool:
+    """Whether the status bar shows the kernel idle (``idle``: the word in the page's language)."""
+    return idle in page.locator("#jp-main-statusbar").inner_text()
 
 
 def all_cells_ran(page: Any) -> bool:
@@ -359,8 +359,7 @@ class CoursePage:
         """Open ``notebook`` (its only tab) and wait for its kernel to be idle."""
         self.command("docmanager:open", {"path": notebook})
         self.page.locator(".jp-Notebook .jp-Cell").first.wait_for()
-        status = self.page.locator("#jp-main-statusbar")
-        wait_until(lambda: self.idle in status.inner_text(), "the kernel to start", self.page)
+        wait_until(lambda: kernel_idle(self.page, self.idle), "the kernel to start", self.page)
 
     def close_all(self) -> None:
         """Save every document (a modified one would ask), then close every tab."""
@@ -380,13 +379,19 @@ class CoursePage:
             }"""
         )
 
-    def new_console_errors(self) -> list[str]:
-        """Console errors since the last call (the first call includes loading JupyterLab)."""
+    def finish_notebook(self) -> list[str]:
+        """Save and close every tab, shut the kernels down; the console errors since the last
+        call (the first call's include loading JupyterLab)."""
         found = self.console_errors[self._reported :]
         self._reported = len(self.console_errors)
+        self.close_all()
+        self.shut_down_kernels()
         return found
 
-    def close(self) -> None:
+    def __enter__(self) -> CoursePage:
+        return self
+
+    def __exit__(self, *_: object) -> None:
         self.context.close()
 
 
@@ -414,9 +419,7 @@ def visit(course: CoursePage, notebook: str, run_viewport: str) -> NotebookVisit
                 found.screenshots += screenshot_outputs(page, notebook, viewport)
         found.saved_outputs, found.reopened_problems = save_and_reopen(course, notebook)
     finally:
-        found.console_errors = course.new_console_errors()
-        course.close_all()
-        course.shut_down_kernels()
+        found.console_errors = course.finish_notebook()
     return found
 
 

@@ -119,17 +119,9 @@ def jupyter(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Ite
 @pytest.fixture(scope="module")
 def ja_page(browser: Any, jupyter: JupyterLab) -> Iterator[CoursePage]:
     """One JupyterLab page in Japanese for the three notebooks (see tests/browser/course.py)."""
-    page = CoursePage(
-        browser,
-        jupyter,
-        viewport=(VIEWPORT["width"], VIEWPORT["height"]),
-        locale="ja-JP",
-        idle=IDLE,
-    )
-    try:
+    viewport = (VIEWPORT["width"], VIEWPORT["height"])
+    with CoursePage(browser, jupyter, viewport=viewport, locale="ja-JP", idle=IDLE) as page:
         yield page
-    finally:
-        page.close()
 
 
 def wait_text(page: Any, selector: str, text: str) -> str:
@@ -195,9 +187,7 @@ def test_japanese_notebook_runs_clean_with_every_glyph(ja_page: CoursePage, note
         chars = page.evaluate(PAGE_CHARS)
         found = glyphs(page, chars)
     finally:
-        console = ja_page.new_console_errors()
-        ja_page.close_all()
-        ja_page.shut_down_kernels()
+        console = ja_page.finish_notebook()
     assert not problems, "\n".join(problems)
     assert not console, "\n".join(console)
     areas = {where for *_, where in chars}
